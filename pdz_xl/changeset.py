@@ -1,0 +1,117 @@
+"""Changeset: the cell writes an analysis wants, independent of how they are applied.
+
+The same Changeset is applied by the xlsx patcher (CLI, batch) and by the xlwings
+Book writer (Excel buttons), so both produce the same cells.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+CellValue = str | int | float | Decimal | bool | None
+
+
+class CellStyle(BaseModel):
+    """Formatting of a written cell; fields left None keep the cell's own style."""
+
+    model_config = {"frozen": True}
+
+    bold: bool | None = None
+    italic: bool | None = None
+    number_format: str | None = None
+    fill: str | None = None  # RGB hex, e.g. "FFC7CE"
+    font_color: str | None = None  # RGB hex
+    align: Literal["left", "center", "right"] | None = None
+    wrap: bool | None = None
+    font_size: float | None = None
+
+
+class CellWrite(BaseModel):
+    """Write one cell. For a formula, ``value`` is its cached result."""
+
+    cell: str  # A1
+    value: CellValue = None
+    formula: str | None = None  # with the leading "=", English function names
+    style: CellStyle | None = None
+    hyperlink: str | None = None  # internal target, e.g. "'Area 1'!C12"
+    note: str | None = None  # a comment (note) on the cell
+
+
+class ChartSeries(BaseModel):
+    """One series of a chart: references in A1 form on an owned sheet."""
+
+    name: str
+    values: str  # e.g. "'Triennale PDZ'!$C$5:$C$19"
+    name_ref: str | None = None
+
+
+class ChartSpec(BaseModel):
+    """A native chart placed on an owned sheet."""
+
+    kind: Literal["column", "bar", "pie", "line"]
+    title: str
+    categories: str  # A1 range of the category labels
+    series: list[ChartSeries]
+    anchor: str  # top-left cell
+    width_cols: int = 8
+    height_rows: int = 16
+    stacked: bool = False
+
+
+class OwnedSheet(BaseModel):
+    """A sheet the product owns: created, or replaced whole, on every write."""
+
+    name: str
+    cells: list[CellWrite]
+    column_widths: dict[str, float] = Field(default_factory=dict)  # "A" -> width
+    merged: list[str] = Field(default_factory=list)  # "A1:F1"
+    freeze: str | None = None  # top-left cell of the scrolling pane, e.g. "A5"
+    charts: list[ChartSpec] = Field(default_factory=list)
+    tab_color: str | None = None
+    hidden: bool = False
+    after: str | None = None  # place after this sheet when created (default: last)
+
+
+class Mark(BaseModel):
+    """A mark on a cell of a user sheet: a fill and a note. Replaced on every run."""
+
+    sheet: str
+    cell: str
+    note: str
+    severity: Literal["errore", "avviso"] = "errore"
+
+
+class Changeset(BaseModel):
+    """Everything one command writes into a workbook."""
+
+    sheets: list[OwnedSheet] = Field(default_factory=list)
+    cells: dict[str, list[CellWrite]] = Field(default_factory=dict)  # sheet -> writes
+    marks: list[Mark] | None = None  # None: leave marks alone; []: clear all our marks
+    remove_sheets: list[str] = Field(default_factory=list)
+    summary: list[str] = Field(default_factory=list)  # Italian lines for the user
+
+    def is_empty(self) -> bool:
+        """True when applying it would change nothing."""
+        return not (self.sheets or self.cells or self.marks is not None or self.remove_sheets)
+
+    def merge(self, other: Changeset) -> Changeset:
+        """Combine two changesets (``other`` wins on the same owned sheet name)."""
+        sheets = {s.name: s for s in self.sheets}
+        sheets.update({s.name: s for s in other.sheets})
+        cells = {k: list(v) for k, v in self.cells.items()}
+        for k, v in other.cells.items():
+            cells.setdefault(k, []).extend(v)
+        marks = other.marks if other.marks is not None else self.marks
+        return Changeset(
+            sheets=list(sheets.values()),
+            cells=cells,
+            marks=marks,
+            remove_sheets=sorted(set(self.remove_sheets) | set(other.remove_sheets)),
+            summary=self.summary + other.summary,
+        )
+
+MARK_FILLS = {"errore": "FFC7CE", "avviso": "FFEB9C"}
+"""Fill colours of marks: Excel's own light red and light yellow."""

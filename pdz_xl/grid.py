@@ -1,0 +1,98 @@
+"""The grid: what a reader gives the layout detection, whatever the source.
+
+A source (xlsx file, an open Excel book through xlwings, a range passed to a UDF)
+becomes sheets of cells with value, formula, number format and boldness, plus the
+hidden rows and columns and the merged ranges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+
+class ErrorValue(str):
+    """A spreadsheet error value such as ``#REF!`` or ``#DIV/0!``."""
+
+    __slots__ = ()
+
+
+ERROR_VALUES = frozenset(
+    ["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+     "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"]
+)
+
+
+@dataclass(slots=True)
+class Cell:
+    """One non-empty cell."""
+
+    value: object = None  # str | float | int | bool | ErrorValue | None
+    formula: str | None = None  # with leading "="
+    number_format: str | None = None
+    bold: bool = False
+
+
+@dataclass
+class SheetGrid:
+    """The cells of one sheet, by row then column (1-based)."""
+
+    name: str
+    rows: dict[int, dict[int, Cell]] = field(default_factory=dict)
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
+    state: str = "visible"  # visible | hidden | veryHidden
+
+    def get(self, row: int, col: int) -> Cell | None:
+        """The cell at (row, col), or None when empty."""
+        r = self.rows.get(row)
+        return r.get(col) if r else None
+
+    def value(self, row: int, col: int) -> object:
+        """The value at (row, col), or None."""
+        c = self.get(row, col)
+        return c.value if c else None
+
+    def set(self, row: int, col: int, cell: Cell) -> None:
+        """Put a cell (used by readers and by tests building grids)."""
+        self.rows.setdefault(row, {})[col] = cell
+
+    def iter_rows(self) -> Iterator[tuple[int, dict[int, Cell]]]:
+        """Rows in order, each with its cells by column."""
+        for r in sorted(self.rows):
+            yield r, self.rows[r]
+
+    @property
+    def max_row(self) -> int:
+        return max(self.rows, default=0)
+
+    @property
+    def max_col(self) -> int:
+        return max((max(r) for r in self.rows.values() if r), default=0)
+
+    def merged_at(self, row: int, col: int) -> tuple[int, int, int, int] | None:
+        """The merged range containing (row, col), if any."""
+        for rng in self.merged:
+            r1, c1, r2, c2 = rng
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                return rng
+        return None
+
+
+@dataclass
+class WorkbookGrid:
+    """All sheets of a workbook, in tab order, plus its defined names."""
+
+    source: str
+    sheets: list[SheetGrid] = field(default_factory=list)
+    defined_names: dict[str, str] = field(default_factory=dict)  # name -> "Sheet!$A$1:$B$2"
+
+    def sheet(self, name: str) -> SheetGrid | None:
+        """The sheet with this name (case-insensitive), or None."""
+        low = name.casefold()
+        return next((s for s in self.sheets if s.name.casefold() == low), None)
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return [s.name for s in self.sheets]
