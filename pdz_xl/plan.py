@@ -21,7 +21,9 @@ class Group(BaseModel):
     """One level of the group path of a line (e.g. the azione it belongs to)."""
 
     level: GroupLevel
-    label: str
+    label: str  # the label without its numbering prefix ("CARTELLA SOCIALE")
+    number: int | None = None  # "OBIETTIVO 1: ..." / "Azione 3: ..." -> 1 / 3
+    text: str | None = None  # the cell text as written ("Azione 1: Sistema cartella sociale")
     cell: str | None = None  # where the label was read, when it was read from a cell
 
 
@@ -125,6 +127,8 @@ class RevenueItem(BaseModel):
     restricted: bool = False
     amounts: dict[int, Cents | None] = Field(default_factory=dict)  # multi-year tables
     amount_cells: dict[int, str] = Field(default_factory=dict)
+    covers: list[int] = Field(default_factory=list)  # ids of the rows a (sub)total adds up
+    deducts: list[int] = Field(default_factory=list)  # ids a net total subtracts
 
 
 SummaryKind = Literal["triennale_costi", "triennale_canali", "pluriennale", "confronto"]
