@@ -7,8 +7,8 @@ hidden rows and columns and the merged ranges.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 
 class ErrorValue(str):
