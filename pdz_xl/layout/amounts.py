@@ -1,0 +1,71 @@
+"""Read amount cells into cents, turning what is not an amount into reader notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..cells import sheet_ref
+from ..grid import ErrorValue, SheetGrid
+from ..money import AmountError, Cents, format_eur, parse_amount
+from ..plan import ReadNote
+
+
+@dataclass
+class AmountReader:
+    """Parses amount cells; collects notes (PDZ001 text, PDZ002 error, PDZ006 sub-cent)."""
+
+    notes: list[ReadNote] = field(default_factory=list)
+
+    def note(self, code: str, severity: str, cell: str | None, message: str,
+             value: str | None = None) -> None:
+        self.notes.append(ReadNote(code=code, severity=severity, cell=cell, message=message,
+                                   value=value))
+
+    def read(self, sheet: SheetGrid, row: int, col: int, *, text_ok: bool = False
+             ) -> Cents | None:
+        """The cents in a cell; None when blank or not an amount (then a note is kept)."""
+        cell = sheet.get(row, col)
+        if cell is None:
+            return None
+        v = cell.value
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        ref = sheet_ref(sheet.name, row, col)
+        if isinstance(v, ErrorValue):
+            self.note("PDZ002", "errore", ref,
+                      f"la cella contiene l'errore {v}"
+                      + (f" (formula {cell.formula})" if cell.formula else "")
+                      + ": importo non leggibile, considerato vuoto.", str(v))
+            return None
+        if isinstance(v, bool):
+            self.note("PDZ001", "errore", ref, f"valore logico {v} in una cella importo.",
+                      str(v))
+            return None
+        if isinstance(v, str):
+            try:
+                cents = parse_amount(v)
+            except AmountError:
+                if text_ok:
+                    return None
+                self.note("PDZ001", "errore", ref,
+                          f"il testo «{v.strip()}» non è un importo: considerato vuoto.", v)
+                return None
+            if cents is not None and v.strip() not in ("-", "€ -", "€ -"):
+                self.note("PDZ001", "avviso", ref,
+                          f"importo scritto come testo «{v.strip()}»: letto come "
+                          f"{format_eur(cents)}; meglio un numero.", v)
+            return cents
+        if isinstance(v, float) and _real_fraction_of_cent(v):
+            cents = parse_amount(v)
+            self.note("PDZ006", "avviso", ref,
+                      f"l'importo {v!r} ha frazioni di centesimo: arrotondato a "
+                      f"{format_eur(cents or 0)}.", repr(v))
+            return cents
+        return parse_amount(v)
+
+
+def _real_fraction_of_cent(v: float) -> bool:
+    """True for 10.005 (a typed fraction of a cent); False for binary noise such as
+    1093183.9600000002 that a cached SUM result carries."""
+    scaled = v * 100
+    return abs(scaled - round(scaled)) > 1e-3

@@ -1,0 +1,133 @@
+"""Read revenue tables ("Canali di finanziamento") and summary tables."""
+
+from __future__ import annotations
+
+import re
+
+from ..cells import sheet_ref
+from ..channels.catalog import Catalog, normalise_label
+from ..plan import RevenueItem, SummaryRow, SummaryTable
+from .amounts import AmountReader
+from .labels import is_total_label, summary_group_key
+from .tables import TableBlock
+
+_DEDUCTION_RE = re.compile(r"quot[ae] vincolat|non applicat|da non applicare|accantonat")
+_NET_TOTAL_RE = re.compile(r"^totale (po|piano operativo|netto|disponibile)\b")
+_GRAND_TOTAL_RE = re.compile(r"^totale( budget| generale| complessivo| entrate e avanzo)?$")
+
+
+def _label(block: TableBlock, row: int) -> str:
+    cell = block.sheet.get(row, block.label_col)
+    if cell is None or cell.value is None:
+        return ""
+    return str(cell.value).strip()
+
+
+def _columns(block: TableBlock, kind: str) -> dict[int, str]:
+    """Column -> summary key; confronto keeps the prefix (``po_2020``)."""
+    cols: dict[int, str] = {}
+    for c, h in sorted(block.columns.items()):
+        if h.kind == "year":
+            cols[c] = h.key if kind == "confronto" and h.key else str(h.year)
+        elif h.kind == "triennio":
+            cols[c] = "triennio"
+        elif h.kind == "amount":
+            cols[c] = "importo"
+    return cols
+
+
+def read_summary(block: TableBlock, kind: str, amounts: AmountReader, catalog: Catalog
+                 ) -> SummaryTable:
+    """A summary table: rows with their values per column key."""
+    sheet = block.sheet
+    cols = _columns(block, kind)
+    rows: list[SummaryRow] = []
+    for r in block.body_rows:
+        label = _label(block, r)
+        values, notes = {}, {}
+        for c, key in cols.items():
+            cell = sheet.get(r, c)
+            raw = cell.value if cell else None
+            cents = amounts.read(sheet, r, c, text_ok=True)
+            if cents is None and isinstance(raw, str) and raw.strip():
+                notes[key] = raw.strip()
+            values[key] = cents
+        if not label and not any(v is not None for v in values.values()) and not notes:
+            continue
+        total = not label or is_total_label(label)
+        rows.append(SummaryRow(
+            cell=sheet_ref(sheet.name, r, block.label_col), row=r, label=label,
+            is_total=total, values=values,
+            value_cells={k: sheet_ref(sheet.name, r, c) for c, k in cols.items()},
+            formulas={k: (sheet.get(r, c).formula if sheet.get(r, c) else None)
+                      for c, k in cols.items()},
+            notes=notes,
+            group_key=None if total else summary_group_key(
+                label, lambda t: catalog.resolve(t)),
+        ))
+    return SummaryTable(kind=kind, sheet=sheet.name, header_row=block.header_row,
+                        title=block.label_text() or None, columns=list(cols.values()),
+                        column_cells={k: sheet_ref(sheet.name, block.header_row, c)
+                                      for c, k in cols.items()},
+                        rows=rows)
+
+
+def revenues_from(table: SummaryTable, plan_year: int | None, catalog: Catalog,
+                  channel_columns: list[str], start_id: int, amounts: AmountReader
+                  ) -> list[RevenueItem]:
+    """Revenue rows with their kind, the channel they feed and what (sub)totals cover."""
+    items: list[RevenueItem] = []
+    leaf_ids: list[int] = []  # items since the start
+    since_subtotal: list[int] = []
+    deductions: list[int] = []
+    last_total: int | None = None
+    year_keys = {k: int(k) for k in table.columns if k.isdigit()}
+    for row in table.rows:
+        rid = start_id + len(items)
+        n = normalise_label(row.label)
+        if year_keys:
+            amounts_by_year = {y: row.values.get(k) for k, y in year_keys.items()}
+            cells_by_year = {y: row.value_cells[k] for k, y in year_keys.items()}
+            amount = amounts_by_year.get(plan_year) if plan_year else None
+            amount_cell = cells_by_year.get(plan_year, row.cell) if plan_year else row.cell
+        else:
+            key = table.columns[0] if table.columns else "importo"
+            amounts_by_year, cells_by_year = {}, {}
+            amount, amount_cell = row.values.get(key), row.value_cells.get(key, row.cell)
+        formula = row.formulas.get(next(iter(row.formulas), ""), None) if row.formulas else None
+        code, _ = catalog.resolve(row.label) if row.label else (None, None)
+        if row.is_total:
+            if _NET_TOTAL_RE.match(n) and last_total is not None:
+                kind, covers, deducts = "net_total", [last_total], list(deductions)
+            elif _GRAND_TOTAL_RE.match(n) or not n:
+                kind, covers, deducts = "total", list(leaf_ids), []
+                last_total, deductions = rid, []
+            else:
+                kind, covers, deducts = "subtotal", list(since_subtotal), []
+            since_subtotal = [] if kind == "subtotal" else since_subtotal
+            items.append(RevenueItem(
+                id=rid, cell=row.cell, sheet=table.sheet, row=row.row, label=row.label,
+                kind=kind, amount=amount, amount_cell=amount_cell, formula=formula,
+                amounts=amounts_by_year, amount_cells=cells_by_year, covers=covers,
+                deducts=deducts))
+            continue
+        is_deduction = last_total is not None and bool(_DEDUCTION_RE.search(n))
+        channel = None
+        if code:
+            channel = catalog.column_for(code, channel_columns) if channel_columns else code
+        if channel is None:
+            amounts.note("PDZ007", "avviso", row.cell,
+                         f"la voce di entrata «{row.label}» non corrisponde a nessun canale "
+                         "delle tabelle dei costi: aggiungerla al foglio «Canali PDZ».")
+        items.append(RevenueItem(
+            id=rid, cell=row.cell, sheet=table.sheet, row=row.row, label=row.label,
+            kind="deduction" if is_deduction else "item", channel=channel, source=code,
+            amount=amount, amount_cell=amount_cell, formula=formula,
+            restricted=catalog.is_restricted(code) if code else False,
+            amounts=amounts_by_year, amount_cells=cells_by_year))
+        if is_deduction:
+            deductions.append(rid)
+        else:
+            leaf_ids.append(rid)
+            since_subtotal.append(rid)
+    return items
