@@ -1,0 +1,40 @@
+"""Shared pieces of the CLI commands: loading with Italian errors, output helpers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+
+from ..errors import PdzError
+from ..io.load import load_plan
+from ..plan import Plan
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def error(message: str) -> None:
+    """Print an Italian error on stderr."""
+    typer.echo(f"errore: {message}", err=True)
+
+
+def fail(exc: PdzError | str, code: int = EXIT_UNREADABLE) -> NoReturn:
+    """Print the error and exit with ``code`` (2: could not read or write)."""
+    error(exc.describe() if isinstance(exc, PdzError) else exc)
+    raise typer.Exit(code)
+
+
+def load_or_fail(path: Path) -> Plan:
+    """Load a plan; on failure print the Italian reason and exit 2."""
+    try:
+        return load_plan(path)
+    except PdzError as exc:
+        fail(exc)
+
+
+def print_json(data: object) -> None:
+    """JSON on stdout, UTF-8, stable key order as given."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Prepare a fresh machine for pdz-xl: a virtual environment with the package and,
+# with --test, everything the tests need (LibreOffice headless from Debian included).
+# Idempotent: re-running only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+PY=${PYTHON:-python3}
+if ! "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)'; then
+  echo "errore: serve Python >= 3.11 (trovato: $("$PY" --version 2>&1))" >&2
+  exit 2
+fi
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+extras="fast"
+[ "$want_test" = 1 ] && extras="fast,test,addin"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[${extras}]"
+
+if [ "$want_test" = 1 ] && ! command -v soffice >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installo LibreOffice Calc (headless) da Debian..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      libreoffice-calc-nogui >/dev/null
+  else
+    echo "errore: i test richiedono LibreOffice (soffice); installarlo con" \
+         "'sudo apt-get install libreoffice-calc-nogui'" >&2
+    exit 2
+  fi
+fi
