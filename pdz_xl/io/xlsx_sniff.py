@@ -8,6 +8,7 @@ corrupt ZIP files, and ZIP files that are not workbooks.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import WorkbookReadError
@@ -82,7 +83,7 @@ def read_part(zf: zipfile.ZipFile, part: str, file: str) -> bytes:
         return zf.read(part)
     except KeyError:
         raise WorkbookReadError(f"manca la parte «{part}» del pacchetto.", file=file) from None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
         raise WorkbookReadError(
             f"il file è danneggiato: la parte «{part}» non si legge ({exc}).", file=file
         ) from None

@@ -1,0 +1,98 @@
+"""Bad files get a clear Italian message naming the file; nothing crashes."""
+
+import io
+import zipfile
+
+import pytest
+import xlsxwriter
+from msoffcrypto.format.ooxml import OOXMLFile
+
+from pdz_xl.errors import WorkbookReadError
+from pdz_xl.io.xlsx_reader import read_workbook
+
+
+def _good_xlsx() -> bytes:
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf)
+    wb.add_worksheet("Foglio").write("A1", "BUDGET 2021")
+    wb.close()
+    return buf.getvalue()
+
+
+def _expect(path, *fragments):
+    with pytest.raises(WorkbookReadError) as info:
+        read_workbook(path)
+    text = str(info.value)
+    assert str(path) in text
+    for fragment in fragments:
+        assert fragment in text, text
+
+
+def test_missing_file(tmp_path):
+    _expect(tmp_path / "manca.xlsx", "non esiste")
+
+
+def test_empty_file(tmp_path):
+    p = tmp_path / "vuoto.xlsx"
+    p.write_bytes(b"")
+    _expect(p, "vuoto")
+
+
+def test_not_a_workbook(tmp_path):
+    p = tmp_path / "testo.xlsx"
+    p.write_text("non sono un foglio di calcolo")
+    _expect(p, "non è una cartella di lavoro")
+
+
+def test_truncated_zip(tmp_path):
+    p = tmp_path / "troncato.xlsx"
+    p.write_bytes(_good_xlsx()[:700])
+    _expect(p, "danneggiato")
+
+
+def test_corrupt_member(tmp_path):
+    data = bytearray(_good_xlsx())
+    src = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    info = src.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for i in range(start + 5, start + 25):
+        data[i] ^= 0xFF
+    p = tmp_path / "rotto.xlsx"
+    p.write_bytes(bytes(data))
+    _expect(p, "danneggiato")
+
+
+def test_zip_that_is_not_a_workbook(tmp_path):
+    p = tmp_path / "archivio.xlsx"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("leggimi.txt", "ciao")
+    _expect(p, "manca xl/workbook.xml")
+
+
+def test_legacy_xls(tmp_path):
+    p = tmp_path / "vecchio.xls"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2000)
+    _expect(p, ".xls", "salvarlo come")
+
+
+def test_password_protected(tmp_path):
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(_good_xlsx())).encrypt("segreta", out)
+    p = tmp_path / "protetto.xlsx"
+    p.write_bytes(out.getvalue())
+    _expect(p, "protetta da password")
+
+
+def test_ods(tmp_path):
+    p = tmp_path / "calc.xlsx"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", "<x/>")
+    _expect(p, "OpenDocument")
+
+
+def test_good_file_reads(tmp_path):
+    p = tmp_path / "buono.xlsx"
+    p.write_bytes(_good_xlsx())
+    grid = read_workbook(p)
+    assert grid.sheets[0].value(1, 1) == "BUDGET 2021"
