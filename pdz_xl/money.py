@@ -43,6 +43,10 @@ def cents_from_number(value: float | int | Decimal) -> Cents:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise AmountError(str(value))
+        scaled = value * 100
+        nearest = round(scaled)
+        if abs(scaled - nearest) < 1e-6 and abs(scaled) < 1e13:
+            return int(nearest)  # a whole number of cents (the common case)
         return cents_from_decimal(Decimal(repr(value)))
     return cents_from_decimal(value)
 

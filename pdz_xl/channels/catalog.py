@@ -41,13 +41,17 @@ class ChannelInfo(BaseModel):
     user_defined: bool = False
 
 
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+@lru_cache(maxsize=65536)
 def normalise_label(text: str) -> str:
     """Casefold, drop accents and punctuation, collapse spaces: for matching labels."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.casefold().replace("'", " ").replace("’", " ")
-    text = re.sub(r"[^0-9a-z]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = str(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NON_ALNUM.sub(" ", text.casefold()).strip()
 
 
 def split_year(text: str) -> tuple[str, int | None]:
@@ -65,12 +69,14 @@ class Catalog:
         self._entries: dict[str, ChannelInfo] = {}
         self._alias: dict[str, str] = {}
         self._keyword_order: list[tuple[str, re.Pattern[str]]] = []
+        self._cache: dict[tuple[str, bool], tuple[str | None, int | None]] = {}
         for e in entries:
             self.add(e)
 
     def add(self, entry: ChannelInfo) -> None:
         """Add or replace an entry (user entries from the workbook override defaults)."""
         self._entries[entry.code] = entry
+        self._cache = {}
         for alias in [entry.code, entry.code.replace("_", " "), entry.name, *entry.aliases]:
             key = normalise_label(split_year(alias)[0])
             if key:
@@ -108,6 +114,13 @@ class Catalog:
 
     def resolve(self, text: str, *, keywords: bool = True) -> tuple[str | None, int | None]:
         """A header or label -> (canonical code or None, year or None)."""
+        key = (text, keywords)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = self._resolve(text, keywords)
+        return hit
+
+    def _resolve(self, text: str, keywords: bool) -> tuple[str | None, int | None]:
         name, year = split_year(text)
         key = normalise_label(name)
         if not key:

@@ -51,7 +51,9 @@ def open_package(path: str | Path) -> zipfile.ZipFile:
                     file=name,
                 )
     except PermissionError:
-        raise WorkbookReadError("non ho il permesso di leggere il file.", file=name) from None
+        raise WorkbookReadError(
+            "non ho il permesso di leggere il file (è forse aperto in Excel o bloccato da un "
+            "altro programma?).", file=name) from None
     if head[:2] != b"PK":
         raise WorkbookReadError(
             "non è una cartella di lavoro Excel (.xlsx/.xlsm): il contenuto non è un "

@@ -28,6 +28,11 @@ class AmountReader:
         if cell is None:
             return None
         v = cell.value
+        if type(v) is float:  # the hot path: a number holding whole cents
+            scaled = v * 100
+            nearest = round(scaled)
+            if abs(scaled - nearest) < 1e-6 and abs(scaled) < 1e13:
+                return int(nearest)
         if v is None or (isinstance(v, str) and not v.strip()):
             return None
         ref = sheet_ref(sheet.name, row, col)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..cells import sheet_ref
+from ..cells import col_letters, sheet_ref
 from ..plan import ChannelColumn, Group, Line, StatedTotal, Table
 from .amounts import AmountReader
 from .labels import heading_of, is_total_label, total_level
@@ -58,6 +58,18 @@ def path_of(groups: list[Group]) -> list[str]:
     return [g.label if g.level == "obiettivo" else (g.text or g.label) for g in groups]
 
 
+class _ColumnPrefixes(dict):
+    """column -> ``Sheet!C`` (the reference without the row), computed once."""
+
+    def __init__(self, sheet: str) -> None:
+        super().__init__()
+        self.sheet = sheet
+
+    def __missing__(self, col: int) -> str:
+        value = self[col] = f"{self.sheet}!{col_letters(col)}"
+        return value
+
+
 @dataclass
 class CostTableReader:
     """Turns cost-table blocks into Lines, StatedTotals and Tables (appending to lists)."""
@@ -67,6 +79,13 @@ class CostTableReader:
     totals: list[StatedTotal]
     tables: list[Table]
     all_lines: list[int] = field(default_factory=list)
+    _prefix_cache: dict[str, _ColumnPrefixes] = field(default_factory=dict)
+
+    def _prefixes(self, sheet: str) -> _ColumnPrefixes:
+        cached = self._prefix_cache.get(sheet)
+        if cached is None:
+            cached = self._prefix_cache[sheet] = _ColumnPrefixes(sheet)
+        return cached
 
     def read(self, block: TableBlock, state: GroupState, year_of: dict[int, int],
              channel_of: dict[int, str]) -> None:
@@ -132,13 +151,15 @@ class CostTableReader:
         sheet = block.sheet
         groups = state.path_groups()
         line_id = len(self.lines)
-        self.lines.append(Line(
-            id=line_id, cell=sheet_ref(sheet.name, row, block.label_col), sheet=sheet.name,
+        prefix = self._prefixes(sheet.name)
+        # model_construct: every field is built here with the right type (hot path)
+        self.lines.append(Line.model_construct(
+            id=line_id, cell=f"{prefix[block.label_col]}{row}", sheet=sheet.name,
             row=row, table=table_no, path=path_of(groups), groups=list(groups), voce=label,
             amounts={y: values.get(c) for c, y in year_of.items()},
-            amount_cells={y: sheet_ref(sheet.name, row, c) for c, y in year_of.items()},
+            amount_cells={y: f"{prefix[c]}{row}" for c, y in year_of.items()},
             channels={code: values.get(c) for c, code in channel_of.items()},
-            channel_cells={code: sheet_ref(sheet.name, row, c) for c, code in channel_of.items()},
+            channel_cells={code: f"{prefix[c]}{row}" for c, code in channel_of.items()},
             hidden=row in sheet.hidden_rows,
         ))
         state.add_line(line_id)

@@ -41,7 +41,8 @@ class Heading:
 
 def is_total_label(text: str) -> bool:
     """``TOTALE ...``, ``Totale avanzo 2020``, ``TOT. AREA``."""
-    return bool(_TOTAL_RE.match(normalise_label(text)))
+    head = str(text).lstrip()[:3].lower()
+    return head == "tot" and bool(_TOTAL_RE.match(normalise_label(text)))
 
 
 def total_level(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..channels.catalog import normalise_label
@@ -37,8 +38,24 @@ class TableBlock:
         return self.header_texts.get(self.label_col, "")
 
 
+_HEADER_HINT = re.compile(r"(19|20)\d\d|trienn|import|budget|euro", re.I)
+
+
 def _is_header_row(cells, resolve) -> dict[int, ColumnHeader] | None:
     """A row is a header when it is all text and announces at least one amount column."""
+    if len(cells) < 2:
+        return None
+    hinted = False
+    for cell in cells.values():
+        v = cell.value
+        if isinstance(v, str):
+            hinted = hinted or bool(_HEADER_HINT.search(v))
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            if not (1990 <= v <= 2100 and float(v).is_integer()):
+                return None  # an amount: a data row
+            hinted = True
+    if not hinted:
+        return None
     classified: dict[int, ColumnHeader] = {}
     for col, cell in cells.items():
         v = cell.value
@@ -111,18 +128,20 @@ def _body_labels(block: TableBlock) -> list[str]:
 def _classify(block: TableBlock, resolve) -> TableKind:
     kinds = [h.kind for h in block.columns.values()]
     prefixes = {h.prefix for h in block.columns.values() if h.kind == "year"}
-    labels = _body_labels(block)
+    if "triennio" not in kinds and prefixes & {"po", "preconsuntivo", "consuntivo"}:
+        return "confronto"
+    if "channel" in kinds and "triennio" not in kinds:
+        return "cost"
+    labels = _body_labels(block)[:80]
     non_total = [t for t in labels if not is_total_label(t)]
-    channel_like = sum(1 for t in non_total if resolve(t)[0]) if non_total else 0
-    mostly_channels = bool(non_total) and channel_like * 2 > len(non_total)
     headings = [heading_of(t) for t in non_total]
     has_azioni = any(h is not None and h.level == "azione" for h in headings)
+    if has_azioni and "triennio" not in kinds:
+        return "cost"
+    channel_like = sum(1 for t in non_total if resolve(t)[0]) if non_total else 0
+    mostly_channels = bool(non_total) and channel_like * 2 > len(non_total)
     if "triennio" in kinds:
         return "revenue_multi" if mostly_channels else "triennale"
-    if prefixes & {"po", "preconsuntivo", "consuntivo"}:
-        return "confronto"
-    if "channel" in kinds or has_azioni:
-        return "cost"
     year_cols = [h for h in block.columns.values() if h.kind == "year"]
     if mostly_channels and len(year_cols) <= 1:
         return "revenue"
