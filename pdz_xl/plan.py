@@ -201,6 +201,17 @@ class Plan(BaseModel):
         return plan_to_json(self)
 
 
+def construct(model: type[BaseModel], **fields):
+    """Build a model without validation, for hot paths that pass every field correctly
+    typed (like ``model_construct`` but without its per-field bookkeeping)."""
+    obj = model.__new__(model)
+    object.__setattr__(obj, "__dict__", fields)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
 def _money(v: Cents | None) -> str | None:
     return None if v is None else to_decimal_str(v)
 

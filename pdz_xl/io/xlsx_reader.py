@@ -18,6 +18,11 @@ from pathlib import Path
 
 from lxml import etree
 
+try:  # optional fast value reader (not available in Pyodide / xlwings Lite)
+    from python_calamine import CalamineWorkbook
+except ImportError:  # pragma: no cover - exercised where calamine is missing
+    CalamineWorkbook = None
+
 from ..cells import col_index, col_letters, parse_range
 from ..errors import WorkbookReadError
 from ..grid import ERROR_VALUES, Cell, ErrorValue, SheetGrid, WorkbookGrid
@@ -204,6 +209,104 @@ def _parse_sheet(name: str, xml: bytes, styles: _Styles, strings: list[str],
     return sheet
 
 
+_STYLED_CELL_RE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)" s="([0-9]+)"')
+_FORMULA_OPEN_RE = re.compile(rb"<f[ >/]")
+_ERROR_CELL_RE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*? t="e"[^>]*>(.*?)</c>', re.S)
+
+
+def _sheet_extras(sheet: SheetGrid, xml: bytes) -> bytes:
+    """Hidden columns, merged ranges and hidden rows; returns the sheetData body."""
+    for m in _COL_RE.finditer(xml.split(b"<sheetData", 1)[0]):
+        a = _attrs(m.group(1))
+        if a.get(b"hidden") in (b"1", b"true"):
+            for c in range(int(a.get(b"min", b"1")), int(a.get(b"max", b"1")) + 1):
+                sheet.hidden_cols.add(c)
+    tail_start = xml.rfind(b"</sheetData>")
+    if tail_start >= 0:
+        for ref in _MERGE_RE.findall(xml, tail_start):
+            sheet.merged.append(parse_range(ref.decode()))
+    body = _sheet_data(xml)
+    for m in _HIDDEN_ROW_RE.finditer(body):
+        rn = _ROW_NUM_RE.search(m.group(0))
+        if rn:
+            sheet.hidden_rows.add(int(rn.group(1)))
+    return body
+
+
+def _parse_sheet_hybrid(name: str, xml: bytes, styles: _Styles, values: list[list],
+                        state: str) -> SheetGrid:
+    """Values from calamine; styles, formulas and error values from the XML."""
+    sheet = SheetGrid(name=name, state=state)
+    body = _sheet_extras(sheet, xml)
+    formats, bolds = styles.formats, styles.bold
+    n_styles = len(formats)
+    col_cache: dict[bytes, int] = {}
+    style_at: dict[int, dict[int, int]] = {}
+    for letters, rownum, s_raw in _STYLED_CELL_RE.findall(body):
+        col = col_cache.get(letters)
+        if col is None:
+            col = col_cache[letters] = col_index(letters.decode())
+        row_styles = style_at.get(int(rownum))
+        if row_styles is None:
+            row_styles = style_at[int(rownum)] = {}
+        row_styles[col] = int(s_raw)
+    rows = sheet.rows
+    default_fmt, default_bold = styles.get(0)
+    empty: dict[int, int] = {}
+    for r, row_values in enumerate(values, 1):
+        present = [(c, v) for c, v in enumerate(row_values, 1) if v != ""]
+        if not present:
+            continue
+        row_styles = style_at.get(r, empty)
+        cells = {}
+        for c, v in present:
+            s_idx = row_styles.get(c, -1)
+            if 0 <= s_idx < n_styles:
+                cells[c] = Cell(v, None, formats[s_idx], bolds[s_idx])
+            else:
+                cells[c] = Cell(v, None, default_fmt, default_bold)
+        rows[r] = cells
+    shared: dict[bytes, tuple[str, int, int]] = {}
+    for m in _FORMULA_OPEN_RE.finditer(body):
+        start = body.rfind(b"<c ", 0, m.start())
+        end = body.find(b"</c>", m.start())
+        cm = _FAST_CELL_RE.match(body, start, end + 4)
+        if cm is None:
+            continue
+        letters, rownum, _s, t, _rest, inner = cm.groups()
+        row, col = int(rownum), col_index(letters.decode())
+        value, formula = _slow_cell(t or b"n", inner, row, col, shared, [])
+        cell = rows.setdefault(row, {}).get(col)
+        if cell is None:
+            fmt, bold = styles.get(style_at.get(row, {}).get(col, 0))
+            cell = rows[row][col] = Cell(None, None, fmt, bold)
+        cell.formula = formula
+        if isinstance(value, ErrorValue):
+            cell.value = value
+    for letters, rownum, inner in _ERROR_CELL_RE.findall(body):
+        vm = _V_RE.search(inner)
+        if vm is None:
+            continue
+        row, col = int(rownum), col_index(letters.decode())
+        cell = rows.setdefault(row, {}).get(col)
+        if cell is None:
+            cell = rows[row][col] = Cell(None)
+        cell.value = ErrorValue(_text(vm.group(1)))
+    return sheet
+
+
+def _sheet_data(xml: bytes) -> bytes:
+    """The inside of <sheetData> (empty when the sheet has no cells)."""
+    start = xml.find(b"<sheetData")
+    if start < 0:
+        return b""
+    open_end = xml.find(b">", start)
+    if xml[open_end - 1: open_end] == b"/":
+        return b""
+    end = xml.rfind(b"</sheetData>")
+    return xml[open_end + 1: end] if end > open_end else b""
+
+
 def _fast_path_applies(body: bytes) -> bool:
     """The common layout: unprefixed tags and every cell carrying its ``r`` first."""
     return body.count(b"<c ") + body.count(b"<c>") == body.count(b'<c r="')
@@ -340,8 +443,26 @@ def _workbook_parts(zf: zipfile.ZipFile, file: str) -> tuple[list[tuple[str, str
     return sheets, names
 
 
-def read_workbook(path: str | Path, sheets: list[str] | None = None) -> WorkbookGrid:
-    """Read every worksheet (or only ``sheets``) of an xlsx/xlsm file into a grid."""
+def _calamine_values(path: str | Path) -> dict[str, list[list]] | None:
+    """All sheet values through python-calamine (Rust), or None when unavailable."""
+    if CalamineWorkbook is None:
+        return None
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        return {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                for name in wb.sheet_names}
+    except Exception:
+        return None
+
+
+def read_workbook(path: str | Path, sheets: list[str] | None = None,
+                  engine: str = "auto") -> WorkbookGrid:
+    """Read every worksheet (or only ``sheets``) of an xlsx/xlsm file into a grid.
+
+    ``engine``: "auto" takes values from python-calamine when it is installed and the
+    sheet XML has the common layout, the rest (formulas, styles, errors, hidden rows,
+    merges) from one regex pass; "python" reads everything from the XML.
+    """
     file = str(path)
     zf = open_package(path)
     try:
@@ -349,8 +470,8 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None) -> Workbook
         members = set(zf.namelist())
         styles = _Styles(read_part(zf, "xl/styles.xml", file)
                          if "xl/styles.xml" in members else None)
-        strings = _shared_strings(read_part(zf, "xl/sharedStrings.xml", file)
-                                  if "xl/sharedStrings.xml" in members else None)
+        values = _calamine_values(path) if engine == "auto" else None
+        strings: list[str] | None = None
         grid = WorkbookGrid(source=file, defined_names=names)
         wanted = {s.casefold() for s in sheets} if sheets else None
         for name, part, state in sheet_parts:
@@ -358,6 +479,14 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None) -> Workbook
                 continue
             xml = read_part(zf, part, file)
             try:
+                sheet_values = values.get(name) if values is not None else None
+                if sheet_values is not None and _fast_path_applies(xml):
+                    grid.sheets.append(_parse_sheet_hybrid(name, xml, styles, sheet_values,
+                                                           state))
+                    continue
+                if strings is None:
+                    strings = _shared_strings(read_part(zf, "xl/sharedStrings.xml", file)
+                                              if "xl/sharedStrings.xml" in members else None)
                 grid.sheets.append(_parse_sheet(name, xml, styles, strings, state))
             except (ValueError, IndexError) as exc:
                 raise WorkbookReadError(

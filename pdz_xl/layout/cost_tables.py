@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..cells import col_letters, sheet_ref
-from ..plan import ChannelColumn, Group, Line, StatedTotal, Table
+from ..plan import ChannelColumn, Group, Line, StatedTotal, Table, construct
 from .amounts import AmountReader
 from .labels import heading_of, is_total_label, total_level
 from .tables import TableBlock
@@ -113,6 +113,7 @@ class CostTableReader:
             title=block.label_text() or None,
         ))
         last_data_row = block.header_row
+        value_cols = (*year_of, *channel_of)
         for row in block.body_rows:
             cells = sheet.rows.get(row, {})
             label_cell = cells.get(block.label_col)
@@ -120,8 +121,7 @@ class CostTableReader:
             label_text = str(label).strip() if label is not None else ""
             if isinstance(label, float) and label.is_integer():
                 label_text = str(int(label))
-            values = {c: self.amounts.read(sheet, row, c) for c in (*year_of, *channel_of)
-                      if c in cells}
+            values = self._values(sheet, row, cells, value_cols)
             has_amount = any(v is not None for v in values.values())
             if not label_text and not has_amount:
                 continue
@@ -146,6 +146,23 @@ class CostTableReader:
             self._line(block, row, label_text, values, year_of, channel_of, state, table_no)
         self.tables[-1].last_row = last_data_row
 
+    def _values(self, sheet, row: int, cells: dict, cols: tuple[int, ...]) -> dict[int, int | None]:
+        """Amounts of a row by column (the whole-cent float case inline: hot path)."""
+        out: dict[int, int | None] = {}
+        for c in cols:
+            cell = cells.get(c)
+            if cell is None:
+                continue
+            v = cell.value
+            if type(v) is float:
+                scaled = v * 100
+                nearest = round(scaled)
+                if abs(scaled - nearest) < 1e-6 and abs(scaled) < 1e13:
+                    out[c] = int(nearest)
+                    continue
+            out[c] = self.amounts.read(sheet, row, c)
+        return out
+
     def _line(self, block: TableBlock, row: int, label: str, values: dict, year_of: dict,
               channel_of: dict, state: GroupState, table_no: int) -> None:
         sheet = block.sheet
@@ -153,7 +170,7 @@ class CostTableReader:
         line_id = len(self.lines)
         prefix = self._prefixes(sheet.name)
         # model_construct: every field is built here with the right type (hot path)
-        self.lines.append(Line.model_construct(
+        self.lines.append(construct(Line,
             id=line_id, cell=f"{prefix[block.label_col]}{row}", sheet=sheet.name,
             row=row, table=table_no, path=path_of(groups), groups=list(groups), voce=label,
             amounts={y: values.get(c) for c, y in year_of.items()},
