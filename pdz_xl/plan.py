@@ -187,6 +187,7 @@ class Plan(BaseModel):
     notes: list[ReadNote] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
     config_source: str | None = None  # "_pdz" sheet, defined names, or None (detected)
+    tolerance_cents: int | None = None  # rounding tolerance stated in the workbook
 
     def line(self, line_id: int) -> Line:
         """The line with this id."""

@@ -84,6 +84,7 @@ def detect_plan(grid: WorkbookGrid, catalog: Catalog | None = None) -> Plan:
         revenue_years=sorted({y for r in revenues for y in r.amounts}),
         summaries=summaries, channel_codes=channel_codes, notes=amounts.notes,
         assumptions=assumptions, config_source=config.source,
+        tolerance_cents=config.tolerance_cents,
     )
 
 
