@@ -1,0 +1,1 @@
+"""Batch regeneration of a folder of workbooks (``pdz-xl rigenera``)."""

@@ -1,0 +1,55 @@
+"""``pdz-xl valida``: check one or more workbooks; exit 0 clean, 1 errori, 2 unreadable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..errors import PdzError
+from ..io.load import load_plan
+from ..validate import ValidationConfig, validate_plan
+from ..validate.engine import counts
+from ..validate.output import findings_json, findings_text
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, error, print_json
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``valida`` (alias ``validate``)."""
+
+    def valida(
+        files: list[Path] = typer.Argument(..., help="Cartelle di lavoro da controllare."),
+        json_out: bool = typer.Option(False, "--json", help="Risultati in JSON."),
+        tolleranza: int = typer.Option(None, "--tolleranza", min=0,
+                                       help="Differenze fino a tanti centesimi sono "
+                                            "arrotondamenti (predefinito: 5, o quanto "
+                                            "indica la cartella)."),
+    ) -> None:
+        """Controlla righe, totali, riepiloghi e canali e segnala ogni incongruenza."""
+        code = EXIT_OK
+        reports = []
+        for file in files:
+            try:
+                plan = load_plan(file)
+            except PdzError as exc:
+                error(exc.describe())
+                reports.append({"file": str(file), "errore": exc.describe()})
+                code = EXIT_UNREADABLE
+                continue
+            config = ValidationConfig(tolerance_cents=tolleranza) if tolleranza is not None \
+                else None
+            findings = validate_plan(plan, config)
+            if counts(findings)[0] and code == EXIT_OK:
+                code = EXIT_FINDINGS
+            if json_out:
+                reports.append(findings_json(plan, findings))
+            else:
+                for line in findings_text(plan, findings):
+                    typer.echo(line)
+        if json_out:
+            print_json(reports[0] if len(files) == 1 and "findings" in reports[0]
+                       else {"files": reports})
+        raise typer.Exit(code)
+
+    app.command("valida")(valida)
+    app.command("validate", hidden=True)(valida)
