@@ -73,7 +73,8 @@ def test_tolerance_is_configurable():
 
     findings = validate_plan(load_plan(PP2021), ValidationConfig(tolerance_cents=0))
     assert not [f for f in findings if f.category == "arrotondamento"]
-    assert len([f for f in findings if f.code in ("PDZ201", "PDZ301") and f.severity == "errore"]) == 8
+    errori = [f for f in findings if f.code in ("PDZ201", "PDZ301") and f.severity == "errore"]
+    assert len(errori) == 8
 
 
 @pytest.mark.parametrize(("path", "code"), [(PO2018, 0), (PP2021, 1)])
