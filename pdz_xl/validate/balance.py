@@ -64,8 +64,8 @@ def check(ck: Checker) -> None:
         ck.compare("PDZ401", cell, amount, costs,
                    f"le entrate {plan.plan_year} («{label}») sono", path=[label],
                    against="i costi delle righe sono")
-    if not any(ln.has_split() for ln in plan.lines):
-        return  # no allocation yet: nothing to check per channel
+    if not plan.revenues or not any(ln.has_split() for ln in plan.lines):
+        return  # no revenue table or no allocation yet: nothing to check per channel
     available = available_by_channel(plan)
     allocated = allocated_by_channel(plan)
     first_cell = _first_cells(plan)

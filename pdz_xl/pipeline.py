@@ -1,0 +1,69 @@
+"""One place where the steps of the job are chained, for every door.
+
+The CLI (``rigenera``, ``demo``, ``valida --scrivi``) and the Excel buttons call these
+functions and apply the returned Changeset, so all of them produce the same cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .changeset import Changeset
+from .grid import WorkbookGrid
+from .plan import Plan
+from .validate import ValidationConfig, validate_plan
+from .validate.engine import counts
+from .validate.sheet import clear_changeset, report_changeset
+
+STEPS = ("valida", "alloca", "triennale", "pulisci")
+
+
+@dataclass
+class Outcome:
+    """The Changeset of the steps run, and what to tell the user."""
+
+    changeset: Changeset = field(default_factory=Changeset)
+    errori: int = 0
+    avvisi: int = 0
+    summaries: dict[str, str] = field(default_factory=dict)
+
+
+def run_steps(grid: WorkbookGrid, plan: Plan, steps: tuple[str, ...] | list[str], *,
+              tolerance_cents: int | None = None, per: str = "area",
+              generated_on: str | None = None) -> Outcome:
+    """Run ``steps`` in order; validation runs last so it sees the allocation."""
+    unknown = [s for s in steps if s not in STEPS]
+    if unknown:
+        raise ValueError(f"passi sconosciuti: {', '.join(unknown)}")
+    outcome = Outcome()
+    if "pulisci" in steps:
+        outcome.changeset = outcome.changeset.merge(clear_changeset())
+        outcome.summaries["pulisci"] = "segni rimossi"
+    if "alloca" in steps:
+        from .allocate.apply import allocation_changeset
+
+        cs, plan = allocation_changeset(grid, plan)
+        outcome.changeset = outcome.changeset.merge(cs)
+        outcome.summaries["alloca"] = "; ".join(cs.summary) or "nessuna riga da allocare"
+    if "triennale" in steps:
+        from .triennial.build import triennial_changeset
+
+        cs = triennial_changeset(grid, plan, per=per, generated_on=generated_on)
+        outcome.changeset = outcome.changeset.merge(cs)
+        outcome.summaries["triennale"] = "; ".join(cs.summary) or "foglio generato"
+    if "valida" in steps:
+        config = ValidationConfig(tolerance_cents=tolerance_cents) \
+            if tolerance_cents is not None else None
+        findings = validate_plan(plan, config)
+        outcome.errori, outcome.avvisi = counts(findings)
+        outcome.changeset = outcome.changeset.merge(
+            report_changeset(plan, findings, file_label=_file_label(plan),
+                             generated_on=generated_on))
+        outcome.summaries["valida"] = f"{outcome.errori} errori, {outcome.avvisi} avvisi"
+    return outcome
+
+
+def _file_label(plan: Plan) -> str:
+    from pathlib import PurePath
+
+    return PurePath(plan.source).name
