@@ -42,7 +42,7 @@ def run_steps(grid: WorkbookGrid, plan: Plan, steps: tuple[str, ...] | list[str]
     if "alloca" in steps:
         from .allocate.apply import allocation_changeset
 
-        cs, plan = allocation_changeset(grid, plan)
+        cs, plan, _allocation = allocation_changeset(grid, plan)
         outcome.changeset = outcome.changeset.merge(cs)
         outcome.summaries["alloca"] = "; ".join(cs.summary) or "nessuna riga da allocare"
     if "triennale" in steps:
@@ -54,13 +54,22 @@ def run_steps(grid: WorkbookGrid, plan: Plan, steps: tuple[str, ...] | list[str]
     if "valida" in steps:
         config = ValidationConfig(tolerance_cents=tolerance_cents) \
             if tolerance_cents is not None else None
-        findings = validate_plan(plan, config)
+        findings = validate_plan(plan, config, rules=workbook_rules(grid))
         outcome.errori, outcome.avvisi = counts(findings)
         outcome.changeset = outcome.changeset.merge(
             report_changeset(plan, findings, file_label=_file_label(plan),
                              generated_on=generated_on))
         outcome.summaries["valida"] = f"{outcome.errori} errori, {outcome.avvisi} avvisi"
     return outcome
+
+
+def workbook_rules(grid: WorkbookGrid | None):
+    """The "Regole PDZ" of the workbook, or None when it has none."""
+    from .allocate.rules import RULES_SHEET, parse_rules
+    from .channels.catalog import default_catalog
+
+    sheet = grid.sheet(RULES_SHEET) if grid is not None else None
+    return parse_rules(sheet, default_catalog()) if sheet is not None else None
 
 
 def _file_label(plan: Plan) -> str:

@@ -117,3 +117,10 @@ def test_no_cost_table_is_a_clear_error(tmp_path):
     with pytest.raises(LayoutError) as info:
         load_plan(p)
     assert "tabella dei costi" in str(info.value) and str(p) in str(info.value)
+
+
+def test_an_amount_that_looks_like_a_year_is_not_a_header(tmp_path):
+    plan = load_plan(_book(tmp_path / "anno.xlsx", [["Coordinamento", 10, 10, 5, 5],
+                                                     ["Formazione", 2000]]))
+    assert [ln.voce for ln in plan.lines] == ["Coordinamento", "Formazione"]
+    assert len(plan.tables) == 1

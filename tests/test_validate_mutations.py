@@ -185,3 +185,19 @@ def test_reader_findings(clean_grid):
     found = _found(_mutate(clean_grid, "Servizi", "C6", ErrorValue("#REF!")))
     assert ("PDZ002", "Servizi!C6") in found
     assert ("PDZ001", "Servizi!C7") in _found(_mutate(clean_grid, "Servizi", "C7", "boh"))
+
+
+def test_restricted_fund_outside_its_purpose():
+    from pdz_xl.pipeline import workbook_rules
+    from tests.support.oracles import REPO
+
+    grid = read_workbook(REPO / "workbooks" / "piano_programma_2021.xlsx")
+    plan = detect_plan(grid)
+    rules = workbook_rules(grid)
+    assert not [f for f in validate_plan(plan, rules=rules) if f.code == "PDZ404"]
+    # "Referente SSP" (Azione 1 of the SST table) is paid by FSOL; the rules give AVANZO
+    # VINCOLATO no purpose in that azione: typing the amount there is the violation
+    g = _mutate(grid, "Servizi aziendali", "D40", 10706.48)
+    found = [(f.code, f.cell) for f in validate_plan(detect_plan(g), rules=rules)
+             if f.code == "PDZ404"]
+    assert found == [("PDZ404", "Servizi aziendali!D40")]

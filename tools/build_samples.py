@@ -126,6 +126,7 @@ def build_2021(path: Path) -> None:
     _revenue_sheet_2021(book)
     _confronto_sheet_2021(book)
     _pluriennale_sheet_2021(book)
+    rules_sheet(book, rules_2021())
     book.close()
 
 
@@ -259,6 +260,47 @@ def _pluriennale_sheet_2021(book: Book) -> None:
                     ["budget_2021", "budget_2022", "budget_2023"], "TOTALE BUDGET")
 
 
+# ------------------------------------------------------------------------ rules
+RULES_HEADER = ["Canale", "Area/Obiettivo", "Servizio", "Azione", "Voce", "Ammesso",
+                "Priorità", "Quota min %", "Quota max %"]
+
+# A rule set a planner would recognise for 2018 (the document has no per-line split):
+# restricted FNA on the FNA measures, PROVINCIA on the provincial plan, ATS on the CDD and
+# the network of services, COMUNI first on the services managed together (gestione
+# associata), the regional fund on the network of services, other funds on projects.
+RULES_2018 = [
+    ("FNA", "*MISURE DISTRETTUALI*", "", "*FNA*", "", "sì", 1),
+    ("PROVINCIA", "", "", "", "*Provincia*", "sì", 1),
+    ("ATS", "*GESTIONE ASSOCIATA*", "", "*CDD*", "", "sì", 1),
+    ("ATS", "*RETE UNITA*", "", "", "", "sì", 2),
+    ("COMUNI", "*GESTIONE ASSOCIATA*", "", "", "", "sì", 5),
+    ("FRS", "*RETE UNITA*", "", "", "", "sì", 5),
+    ("ALTRI FONDI", "*PROGETTAZIONE*", "", "", "", "sì", 5),
+    ("RESIDUI", "", "", "", "", "sì", 40),
+]
+
+
+def rules_2021() -> list[tuple]:
+    """The purposes the 2021 document gives its restricted funds: each azione where it
+    uses AVANZO VINCOLATO or ALTRI FONDI PROGETTUALI."""
+    out: dict[tuple, None] = {}
+    for r in read_csv("pp2021_lines.csv"):
+        for code in ("AVANZO_VINCOLATO", "ALTRI_FONDI_PROGETTUALI"):
+            if r[code] and Decimal(r[code]) != 0:
+                out[(CHANNEL_HEADERS[code], r["area"], r["servizio"], r["azione"], "", "sì",
+                     10)] = None
+    return list(out)
+
+
+def rules_sheet(book: Book, rows: list[tuple]) -> None:
+    ws = book.sheet("Regole PDZ", [26, 40, 30, 44, 30, 9, 9, 11, 11])
+    ws.write(0, 0, "Regole di allocazione: per ogni riga e canale vale la prima regola che "
+                   "corrisponde; «*» vale qualsiasi testo.", book.text)
+    ws.write_row(2, 0, RULES_HEADER, book.header)
+    for i, row in enumerate(rows):
+        ws.write_row(3 + i, 0, list(row))
+
+
 # ----------------------------------------------------------------------------- 2018
 def lines_2018() -> list[dict[str, str]]:
     """The 2018 lines with the errata applied."""
@@ -275,6 +317,7 @@ def build_2018(path: Path) -> None:
     book = Book(path)
     _detail_sheet_2018(book)
     _triennale_sheet_2018(book)
+    rules_sheet(book, RULES_2018)
     book.close()
 
 

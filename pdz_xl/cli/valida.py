@@ -7,7 +7,9 @@ from pathlib import Path
 import typer
 
 from ..errors import PdzError
-from ..io.load import load_plan
+from ..io.xlsx_reader import read_workbook
+from ..layout.detect import detect_plan
+from ..pipeline import workbook_rules
 from ..validate import ValidationConfig, validate_plan
 from ..validate.engine import counts
 from ..validate.output import findings_json, findings_text
@@ -58,7 +60,8 @@ def register(app: typer.Typer) -> None:
         reports = []
         for file in files:
             try:
-                plan = load_plan(file)
+                grid = read_workbook(file)
+                plan = detect_plan(grid)
             except PdzError as exc:
                 error(exc.describe())
                 reports.append({"file": str(file), "errore": exc.describe()})
@@ -66,7 +69,7 @@ def register(app: typer.Typer) -> None:
                 continue
             config = ValidationConfig(tolerance_cents=tolleranza) if tolleranza is not None \
                 else None
-            findings = validate_plan(plan, config)
+            findings = validate_plan(plan, config, rules=workbook_rules(grid))
             if counts(findings)[0] and code == EXIT_OK:
                 code = EXIT_FINDINGS
             if scrivi or pulisci:

@@ -51,9 +51,10 @@ def _is_header_row(cells, resolve) -> dict[int, ColumnHeader] | None:
         if isinstance(v, str):
             hinted = hinted or bool(_HEADER_HINT.search(v))
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
-            if not (1990 <= v <= 2100 and float(v).is_integer()):
-                return None  # an amount: a data row
-            hinted = True
+            fmt = cell.number_format or ""
+            if not (1990 <= v <= 2100 and float(v).is_integer()) or "€" in fmt \
+                    or "0.00" in fmt or "0,00" in fmt:
+                return None  # an amount (2000 € is not the year 2000): a data row
     if not hinted:
         return None
     classified: dict[int, ColumnHeader] = {}

@@ -64,6 +64,7 @@ def check(ck: Checker) -> None:
         ck.compare("PDZ401", cell, amount, costs,
                    f"le entrate {plan.plan_year} («{label}») sono", path=[label],
                    against="i costi delle righe sono")
+    check_purposes(ck)
     if not plan.revenues or not any(ln.has_split() for ln in plan.lines):
         return  # no revenue table or no allocation yet: nothing to check per channel
     available = available_by_channel(plan)
@@ -89,6 +90,26 @@ def check(ck: Checker) -> None:
                    f"{format_eur(used)}: restano {format_eur(-diff)} non assegnati.",
                    path=[code], difference=diff, expected=have, found=used,
                    category="arrotondamento" if rounding else "canale")
+
+
+def check_purposes(ck: Checker) -> None:
+    """Restricted funds only on the purposes the workbook's rules give them."""
+    rules = ck.rules
+    if rules is None or not rules.states_purposes():
+        return
+    from ..channels.catalog import default_catalog
+
+    catalog = default_catalog()
+    for ln in ck.plan.lines:
+        for code, v in ln.channels.items():
+            if not v or not catalog.is_restricted(code):
+                continue
+            decision = rules.decide(ln, code, catalog)
+            if not decision.allowed:
+                ck.add("PDZ404", ln.channel_cells[code],
+                       f"il fondo vincolato {code} paga {format_eur(v)} della riga «{ln.voce}», "
+                       "ma nessuna regola del foglio «Regole PDZ» lo ammette per questa voce.",
+                       path=ln.path, found=v)
 
 
 def _first_cells(plan: Plan) -> dict[str, str]:

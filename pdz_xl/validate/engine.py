@@ -26,6 +26,7 @@ class Checker:
     plan: Plan
     config: ValidationConfig
     findings: list[Finding] = field(default_factory=list)
+    rules: object | None = None  # allocate.rules.RuleSet when the workbook has one
 
     def add(self, code: str, cell: str | None, message: str, *, path: list[str] | None = None,
             severity: str | None = None, category: str | None = None,
@@ -75,15 +76,20 @@ def value_fix(cell: str | None, expected: Cents, formula: str | None = None) -> 
                value=to_decimal_str(expected))
 
 
-def validate_plan(plan: Plan, config: ValidationConfig | None = None) -> list[Finding]:
-    """All findings of all rules, in a stable order (by family, then sheet position)."""
+def validate_plan(plan: Plan, config: ValidationConfig | None = None,
+                  rules: object | None = None) -> list[Finding]:
+    """All findings of all rules, in a stable order (by family, then sheet position).
+
+    ``rules`` (the workbook's "Regole PDZ") states the purposes of restricted funds; the
+    check of restricted funds runs only when the workbook states them.
+    """
     from . import balance, lines, reading, summaries, totals
 
     if config is None:
         tol = plan.tolerance_cents if plan.tolerance_cents is not None else \
             DEFAULT_TOLERANCE_CENTS
         config = ValidationConfig(tolerance_cents=tol)
-    checker = Checker(plan, config)
+    checker = Checker(plan, config, rules=rules)
     for family in (reading, lines, totals, summaries, balance):
         family.check(checker)
     return checker.findings
