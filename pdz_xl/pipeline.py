@@ -15,7 +15,7 @@ from .validate import ValidationConfig, validate_plan
 from .validate.engine import counts
 from .validate.sheet import clear_changeset, report_changeset
 
-STEPS = ("valida", "alloca", "triennale", "pulisci")
+STEPS = ("valida", "alloca", "pulisci")
 
 
 @dataclass
@@ -45,12 +45,6 @@ def run_steps(grid: WorkbookGrid, plan: Plan, steps: tuple[str, ...] | list[str]
         cs, plan, _allocation = allocation_changeset(grid, plan)
         outcome.changeset = outcome.changeset.merge(cs)
         outcome.summaries["alloca"] = "; ".join(cs.summary) or "nessuna riga da allocare"
-    if "triennale" in steps:
-        from .triennial.build import triennial_changeset
-
-        cs = triennial_changeset(grid, plan, per=per, generated_on=generated_on)
-        outcome.changeset = outcome.changeset.merge(cs)
-        outcome.summaries["triennale"] = "; ".join(cs.summary) or "foglio generato"
     if "valida" in steps:
         config = ValidationConfig(tolerance_cents=tolerance_cents) \
             if tolerance_cents is not None else None

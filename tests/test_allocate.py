@@ -174,3 +174,14 @@ def test_openpyxl_sees_the_new_channel_columns(tmp_path):
     ws = openpyxl.load_workbook(out)["Piano Operativo 2018"]
     assert [ws.cell(2, c).value for c in range(3, 12)] == [
         "RESIDUI", "FNPS", "FRS", "FSOL", "FNA", "COMUNI", "PROVINCIA", "ATS", "ALTRI FONDI"]
+
+
+def test_like_last_year_keeps_a_feasible_split_as_it_is(tmp_path):
+    grid = read_workbook(PP2021)
+    plan = detect_plan(grid)
+    _cs, updated, result = allocation_changeset(grid, plan, mode="anno-scorso")
+    assert result.lines_allocated == sum(1 for ln in plan.lines if ln.amount(2021) > 0)
+    for before, after in zip(plan.lines, updated.lines, strict=True):
+        if before.amount(2021) > 0:
+            assert {c: v for c, v in after.channels.items() if v} == \
+                {c: v for c, v in before.channels.items() if v}, before.cell

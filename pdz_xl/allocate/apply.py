@@ -97,8 +97,16 @@ def allocate(plan: Plan, rules: RuleSet, *, mode: Mode = "vuote", solver: str = 
             upper = amount if d.max_share is None else int(amount * d.max_share / 100)
             low = 0 if d.min_share is None else -(-int(amount * d.min_share) // 100)
             cost = d.priority * 1000 + index[code]
-            if mode == "anno-scorso" and ln.channels.get(code):
-                cost -= 500  # stay close to last year's channels
+            target = _target(ln, code, amount) if mode == "anno-scorso" else None
+            if target is not None:
+                # convex piecewise cost around last year's share: cheap up to it, dear after
+                near = min(max(target - low, 0), upper - low)
+                arc_line += [i, i]
+                arc_chan += [index[code], index[code]]
+                arc_cost += [cost - _STAY, cost + _STAY]
+                arc_upper += [low + near, upper - low - near]
+                lower += [low, 0]
+                continue
             arc_line.append(i)
             arc_chan.append(index[code])
             arc_cost.append(cost)
@@ -122,7 +130,8 @@ def allocate(plan: Plan, rules: RuleSet, *, mode: Mode = "vuote", solver: str = 
     out = Allocation(solver=result.solver, lines_allocated=len(todo))
     for a, f in enumerate(flow):
         if f:
-            out.amounts.setdefault(todo[al[a]].id, {})[channels[ac[a]]] = int(f)
+            line_amounts = out.amounts.setdefault(todo[al[a]].id, {})
+            line_amounts[channels[ac[a]]] = line_amounts.get(channels[ac[a]], 0) + int(f)
     used = {c: 0 for c in channels}
     for ln in plan.lines:
         source = out.amounts.get(ln.id) if ln.id in out.amounts else (
@@ -133,6 +142,18 @@ def allocate(plan: Plan, rules: RuleSet, *, mode: Mode = "vuote", solver: str = 
                 used[c] += v
     out.channels = [ChannelSummary(c, available.get(c, 0), used[c]) for c in channels]
     return out
+
+
+_STAY = 10**6  # per cent away from last year's share: dominates the preferences
+
+
+def _target(ln: Line, code: str, amount: int) -> int:
+    """Last year's share of ``code`` in this line, applied to this year's amount."""
+    before = {c: v or 0 for c, v in ln.channels.items()}
+    total = sum(before.values())
+    if total <= 0:
+        return 0
+    return amount * before.get(code, 0) // total
 
 
 def _explain(plan: Plan, todo: list[Line], channels: list[str], result, capacity) -> str:

@@ -30,18 +30,14 @@ def register(app: typer.Typer) -> None:
         no_backup: bool = typer.Option(False, "--no-backup",
                                        help="Con --in-place: non tenere la copia."),
         alloca: bool = typer.Option(False, "--alloca", help="Alloca le righe senza canali."),
-        triennale: bool = typer.Option(False, "--triennale",
-                                       help="Rigenera il foglio «Triennale PDZ»."),
-        per: str = typer.Option("area", "--per", help="Triennale per area o obiettivo."),
         jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Processi in parallelo."),
         json_out: bool = typer.Option(False, "--json", help="Risultati in JSON."),
     ) -> None:
-        """Legge, controlla e (a richiesta) alloca e genera il triennale per ogni cartella."""
+        """Legge e controlla ogni cartella di lavoro e (a richiesta) alloca i canali."""
         files, problems = discover(paths)
-        steps = ("valida",) + (("alloca",) if alloca else ()) + \
-            (("triennale",) if triennale else ())
+        steps = (("alloca",) if alloca else ()) + ("valida",)
         options = BatchOptions(steps=steps, out_dir=out, in_place=in_place,
-                               backup=not no_backup, per=per)
+                               backup=not no_backup)
         job = functools.partial(process_file, options=options)
         results = [FileResult(file=str(p), status="errore", message=f"{p}: {why}")
                    for p, why in problems]
