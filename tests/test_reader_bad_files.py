@@ -96,3 +96,15 @@ def test_good_file_reads(tmp_path):
     p.write_bytes(_good_xlsx())
     grid = read_workbook(p)
     assert grid.sheets[0].value(1, 1) == "BUDGET 2021"
+
+
+def test_both_reading_engines_give_the_same_grid():
+    from tests.support.oracles import REPO
+
+    for name in ("piano_operativo_2018.xlsx", "piano_programma_2021.xlsx"):
+        fast = read_workbook(REPO / "workbooks" / name)
+        pure = read_workbook(REPO / "workbooks" / name, engine="python")
+        assert [s.name for s in fast.sheets] == [s.name for s in pure.sheets]
+        for a, b in zip(fast.sheets, pure.sheets, strict=True):
+            assert a.rows == b.rows, (name, a.name)
+            assert (a.hidden_rows, a.merged) == (b.hidden_rows, b.merged)

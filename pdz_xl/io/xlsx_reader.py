@@ -163,45 +163,10 @@ def _parse_sheet(name: str, xml: bytes, styles: _Styles, strings: list[str],
             s_idx = ca.get(b"s")
             fmt, bold = styles.get(int(s_idx)) if s_idx else styles.get(0)
             if not inner:
-                if s_idx and bold:
-                    cells[col] = Cell(None, None, fmt, bold)
                 continue
             t = ca.get(b"t", b"n")
-            formula = None
-            if b"<f" in inner or b":f" in inner:
-                fm = _F_RE.search(inner)
-                if fm:
-                    fa = _attrs(fm.group(1))
-                    ftext = _text(fm.group(2)) if fm.group(2) else ""
-                    if fa.get(b"t") == b"shared":
-                        si = fa.get(b"si", b"")
-                        if ftext:
-                            shared[si] = (ftext, row, col)
-                        elif si in shared:
-                            base, brow, bcol = shared[si]
-                            ftext = _shift_formula(base, row - brow, col - bcol)
-                    formula = "=" + ftext if ftext else None
-            value: object = None
-            if t == b"inlineStr":
-                value = "".join(_text(x) for x in _T_RE.findall(inner))
-            else:
-                vm = _V_RE.search(inner)
-                if vm is not None:
-                    raw = vm.group(1)
-                    if t == b"s":
-                        idx = int(raw)
-                        value = strings[idx] if idx < len(strings) else ""
-                    elif t == b"n":
-                        value = _number(raw)
-                    elif t == b"b":
-                        value = raw.strip() in (b"1", b"true")
-                    elif t == b"e":
-                        value = ErrorValue(_text(raw))
-                    else:  # str, d
-                        value = _text(raw)
-                        if value in ERROR_VALUES:
-                            value = ErrorValue(value)
-            if value is None and formula is None and not bold:
+            value, formula = _slow_cell(t, inner, row, col, shared, strings)
+            if value is None and formula is None:
                 continue
             cells[col] = Cell(value, formula, fmt, bold)
         if cells:
@@ -338,7 +303,7 @@ def _parse_cells_fast(sheet: SheetGrid, body: bytes, styles: _Styles,
             fmt, bold = formats[s_idx], bolds[s_idx]
         else:
             fmt, bold = None, False
-        if not inner and not bold:
+        if not inner:
             continue
         col = col_cache.get(letters)
         if col is None:
@@ -357,7 +322,7 @@ def _parse_cells_fast(sheet: SheetGrid, body: bytes, styles: _Styles,
                     value = _typed_value(t, raw)
             else:
                 value, formula = _slow_cell(t, inner, row, col, shared, strings)
-            if value is None and formula is None and not bold:
+            if value is None and formula is None:
                 continue
         if row != cur_row_num:
             cur_row = rows.get(row)
