@@ -17,7 +17,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pdz_xl.allocate.solver import Problem, solve  # noqa: E402
+from pdz_xl.allocate.solver import Problem, solve
 
 
 def instance(lines: int, channels: int, per_line: int = 5, seed: int = 1):

@@ -7,11 +7,9 @@ Run: ``.venv/bin/python benchmarks/bench_batch.py [--files 100] [--lines 2000]``
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

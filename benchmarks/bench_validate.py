@@ -12,10 +12,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import median_seconds, print_table  # noqa: E402
-from benchmarks.generate import generate_budget  # noqa: E402
-from pdz_xl.io.load import load_plan  # noqa: E402
-from pdz_xl.validate import validate_plan  # noqa: E402
+from benchmarks.common import median_seconds, print_table
+from benchmarks.generate import generate_budget
+from pdz_xl.io.load import load_plan
+from pdz_xl.validate import validate_plan
 
 
 def main() -> None:
