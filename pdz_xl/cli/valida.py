@@ -1,4 +1,7 @@
-"""``pdz-xl valida``: check one or more workbooks; exit 0 clean, 1 errori, 2 unreadable."""
+"""``pdz-xl valida``: check one or more workbooks; exit 0 clean, 1 errori, 2 unreadable.
+
+``valida FILE... [--json] [--scrivi [-o OUT]] [--pulisci] [--tolleranza CENTS]``
+"""
 
 from __future__ import annotations
 
@@ -7,34 +10,40 @@ from pathlib import Path
 import typer
 
 from ..errors import PdzError
+from ..findings import Finding
 from ..io.xlsx_reader import read_workbook
 from ..layout.detect import detect_plan
-from ..pipeline import workbook_rules
-from ..validate import ValidationConfig, validate_plan
-from ..validate.engine import counts
-from ..validate.output import findings_json, findings_text
+from ..plan import Plan
+from ..validate import config_for_grid, counts, validate_plan
+from ..validate.report import findings_json, findings_text
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, error, print_json
 
 
-def _write(file: Path, plan, findings, out: Path | None, *, clear: bool) -> None:
-    """Write the report and marks (or clear them) through the safe write path."""
+def destination(file: Path, out: Path | None, many: bool) -> Path:
+    """Where to write: in place, into the folder ``out``, or the file ``out``."""
+    if out is None:
+        return file
+    if many or out.is_dir() or not out.suffix:
+        return out / file.name
+    return out
+
+
+def write_findings(file: Path, plan: Plan, findings: list[Finding], dest: Path, *,
+                   clear: bool) -> None:
+    """Write the report sheet and marks (or clear them) through the safe write path."""
     from ..io.xlsx_patch import apply_changeset
     from ..validate.sheet import clear_changeset, report_changeset
 
     changeset = clear_changeset() if clear else report_changeset(plan, findings,
                                                                  file_label=file.name)
-    dest = file if out is None else (out / file.name if out.is_dir() or not out.suffix
-                                     else out)
     if dest != file:
         dest.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        result = apply_changeset(file, changeset, dest)
-    except PdzError as exc:
-        error(exc.describe())
-        raise typer.Exit(EXIT_UNREADABLE) from None
+    result = apply_changeset(file, changeset, dest)
     msg = f"scritto {result.dest}" + (f" (copia di sicurezza {result.backup})"
                                       if result.backup else "")
     typer.echo(msg, err=True)
+    for note in result.notes:
+        typer.echo(f"  nota: {note}", err=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -45,11 +54,12 @@ def register(app: typer.Typer) -> None:
         json_out: bool = typer.Option(False, "--json", help="Risultati in JSON."),
         tolleranza: int = typer.Option(None, "--tolleranza", min=0,
                                        help="Differenze fino a tanti centesimi sono "
-                                            "arrotondamenti (predefinito: 5, o quanto "
-                                            "indica la cartella)."),
+                                            "arrotondamenti (predefinito: quanto indica la "
+                                            "cartella nel foglio «_pdz», altrimenti 5)."),
         scrivi: bool = typer.Option(False, "--scrivi",
                                     help="Scrive il foglio «Controlli PDZ» e i segni sulle "
-                                         "celle (in -o, oppure nel file con una copia)."),
+                                         "celle (in -o, oppure nel file con una copia di "
+                                         "sicurezza)."),
         pulisci: bool = typer.Option(False, "--pulisci",
                                      help="Toglie i segni e il foglio dei controlli."),
         out: Path = typer.Option(None, "--out", "-o",
@@ -57,7 +67,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Controlla righe, totali, riepiloghi e canali e segnala ogni incongruenza."""
         code = EXIT_OK
-        reports = []
+        reports: list[dict] = []
         for file in files:
             try:
                 grid = read_workbook(file)
@@ -67,15 +77,19 @@ def register(app: typer.Typer) -> None:
                 reports.append({"file": str(file), "errore": exc.describe()})
                 code = EXIT_UNREADABLE
                 continue
-            config = ValidationConfig(tolerance_cents=tolleranza) if tolleranza is not None \
-                else None
-            findings = validate_plan(plan, config, rules=workbook_rules(grid))
+            config = config_for_grid(grid, tolleranza)
+            findings = validate_plan(plan, config)
             if counts(findings)[0] and code == EXIT_OK:
                 code = EXIT_FINDINGS
             if scrivi or pulisci:
-                _write(file, plan, findings, out, clear=pulisci)
+                try:
+                    write_findings(file, plan, findings,
+                                   destination(file, out, len(files) > 1), clear=pulisci)
+                except PdzError as exc:
+                    error(exc.describe())
+                    code = EXIT_UNREADABLE
             if json_out:
-                reports.append(findings_json(plan, findings))
+                reports.append(findings_json(plan, findings, config.tolerance_for(plan)))
             else:
                 for line in findings_text(plan, findings):
                     typer.echo(line)

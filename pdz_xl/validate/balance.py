@@ -1,33 +1,32 @@
-"""Family «canali»: costs against revenues, and each channel against what it holds."""
+"""Family «canali»: costs against revenues (PDZ401) and each channel against what it holds
+(PDZ402 over-used, PDZ403 left unused).
+
+A channel holds what the revenue table gives it: the items that feed its column (several
+items can feed one column: FONDI ATS, ALTRI FONDI PROGETTUALI) minus the deductions that
+name it (quote vincolate non applicate). Its use is the sum of the lines' cells in its
+column. Per-channel checks run only once lines carry a split (before allocation there is
+nothing to compare).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from ..channels.catalog import default_catalog
 from ..money import format_eur
-from ..plan import Plan, RevenueItem
-from .engine import Checker
+from ..plan import Plan
+from .engine import Checker, signed_eur
 from .groups import lines_total
+from .revenue import (
+    available_by_channel,
+    bottom_line,
+    computed,
+    revenue_amount,
+    revenue_cell,
+    revenue_tables,
+)
 
-
-def revenue_amount(r: RevenueItem, year: int) -> int:
-    """A revenue row's amount for ``year`` (single-column tables: its only amount)."""
-    if r.amounts:
-        return r.amounts.get(year) or 0
-    return r.amount or 0
-
-
-def available_by_channel(plan: Plan) -> dict[str, int]:
-    """What each channel holds: its revenue items minus its deductions (quote vincolate)."""
-    out: dict[str, int] = defaultdict(int)
-    for r in plan.revenues:
-        if r.channel is None:
-            continue
-        if r.kind == "item":
-            out[r.channel] += revenue_amount(r, plan.plan_year)
-        elif r.kind == "deduction":
-            out[r.channel] -= revenue_amount(r, plan.plan_year)
-    return dict(out)
+__all__ = ["allocated_by_channel", "available_by_channel", "check"]
 
 
 def allocated_by_channel(plan: Plan) -> dict[str, int]:
@@ -39,85 +38,95 @@ def allocated_by_channel(plan: Plan) -> dict[str, int]:
     return dict(out)
 
 
-def revenue_total(plan: Plan) -> tuple[int, str | None, str] | None:
-    """(amount, cell, label) of the revenue side's bottom line, or None without revenues."""
-    year = plan.plan_year
-    for kind in ("net_total", "total"):
-        rows = [r for r in plan.revenues if r.kind == kind]
-        if rows:
-            r = rows[-1]
-            cell = r.amount_cells.get(year, r.amount_cell) if r.amounts else r.amount_cell
-            return revenue_amount(r, year), cell, r.label
-    items = [r for r in plan.revenues if r.kind in ("item", "deduction")]
-    if not items:
-        return None
-    amount = sum(revenue_amount(r, year) * (1 if r.kind == "item" else -1) for r in items)
-    return amount, items[0].amount_cell, "entrate"
-
-
 def check(ck: Checker) -> None:
+    """PDZ401-PDZ403."""
+    _costs_revenues(ck)
+    _channels(ck)
+
+
+def _costs_revenues(ck: Checker) -> None:
     plan = ck.plan
-    costs = lines_total(plan, plan.plan_year)
-    side = revenue_total(plan)
-    if side is not None:
-        amount, cell, label = side
-        ck.compare("PDZ401", cell, amount, costs,
-                   f"le entrate {plan.plan_year} («{label}») sono", path=[label],
-                   against="i costi delle righe sono")
-    check_purposes(ck)
+    year = plan.plan_year
+    primary, _ = revenue_tables(plan)
+    if not primary or not plan.lines:
+        return
+    costs = lines_total(plan, year)
+    rows = {r.id: r for r in plan.revenues}
+    bottom = bottom_line(plan)
+    if bottom is None:  # no total row: the items minus the deductions
+        amount = sum(revenue_amount(r, year) * (1 if r.kind == "item" else -1)
+                     for r in primary if r.kind in ("item", "deduction"))
+        cell, label = revenue_cell(primary[0], year), "entrate"
+    else:
+        cell, label = revenue_cell(bottom, year), bottom.label
+        amount = revenue_amount(bottom, year)
+        if cell in ck.reported:
+            # the bottom line is itself wrong (PDZ305/306): balance on what it should say
+            amount = computed(rows, bottom, year)
+            if amount == costs:
+                return
+            ck.add("PDZ401", cell,
+                   f"le entrate {year} («{label}», ricalcolate dalle voci) sono "
+                   f"{format_eur(amount)}, ma i costi delle righe sono {format_eur(costs)} "
+                   f"(differenza {signed_eur(amount - costs)}).", path=[label],
+                   difference=amount - costs, expected=costs, found=amount,
+                   severity="avviso" if ck.is_rounding(amount - costs) else None,
+                   category="arrotondamento" if ck.is_rounding(amount - costs) else None)
+            return
+    ck.compare("PDZ401", cell, amount, costs, f"le entrate {year} («{label}») sono",
+               path=[label], against="i costi delle righe sommano")
+
+
+def _channels(ck: Checker) -> None:
+    plan = ck.plan
     if not plan.revenues or not any(ln.has_split() for ln in plan.lines):
-        return  # no revenue table or no allocation yet: nothing to check per channel
+        return
     available = available_by_channel(plan)
     allocated = allocated_by_channel(plan)
     first_cell = _first_cells(plan)
-    for code in list(dict.fromkeys([*plan.channel_codes, *available])):
+    catalog = ck.config.catalog or default_catalog()
+    for code in dict.fromkeys([*plan.channel_codes, *available]):
         have, used = available.get(code, 0), allocated.get(code, 0)
-        if have == used:
-            continue
-        cell = first_cell.get(code)
         diff = used - have
-        rounding = abs(diff) <= ck.config.tolerance_cents
+        if diff == 0:
+            continue
+        rounding = ck.is_rounding(diff)
+        name = code if catalog.label(code) == code else f"{code} ({catalog.label(code)})"
+        holds = f"il canale {name} dispone di {format_eur(have)}{_origin(plan, code)}"
         if used > have:
-            ck.add("PDZ402", cell,
-                   f"il canale {code} dispone di {format_eur(have)} ma le righe gliene "
-                   f"assegnano {format_eur(used)} (oltre di {format_eur(diff)}).",
-                   path=[code], difference=diff, expected=have, found=used,
-                   severity="avviso" if rounding else None,
+            ck.add("PDZ402", first_cell.get(code),
+                   f"{holds} ma le righe gliene assegnano {format_eur(used)}: oltre di "
+                   f"{format_eur(diff)}.", path=[code], difference=diff, expected=have,
+                   found=used, severity="avviso" if rounding else None,
                    category="arrotondamento" if rounding else None)
         else:
-            ck.add("PDZ403", cell,
-                   f"il canale {code} dispone di {format_eur(have)} ma le righe ne usano "
-                   f"{format_eur(used)}: restano {format_eur(-diff)} non assegnati.",
-                   path=[code], difference=diff, expected=have, found=used,
-                   category="arrotondamento" if rounding else "canale")
+            ck.add("PDZ403", first_cell.get(code),
+                   f"{holds} ma le righe ne usano {format_eur(used)}: restano "
+                   f"{format_eur(-diff)} non assegnati.", path=[code], difference=diff,
+                   expected=have, found=used,
+                   category="arrotondamento" if rounding else None)
 
 
-def check_purposes(ck: Checker) -> None:
-    """Restricted funds only on the purposes the workbook's rules give them."""
-    rules = ck.rules
-    if rules is None or not rules.states_purposes():
-        return
-    from ..channels.catalog import default_catalog
-
-    catalog = default_catalog()
-    for ln in ck.plan.lines:
-        for code, v in ln.channels.items():
-            if not v or not catalog.is_restricted(code):
-                continue
-            decision = rules.decide(ln, code, catalog)
-            if not decision.allowed:
-                ck.add("PDZ404", ln.channel_cells[code],
-                       f"il fondo vincolato {code} paga {format_eur(v)} della riga «{ln.voce}», "
-                       "ma nessuna regola del foglio «Regole PDZ» lo ammette per questa voce.",
-                       path=ln.path, found=v)
+def _origin(plan: Plan, code: str) -> str:
+    """`` (voci € X meno quote non applicate € Y)`` when deductions reduce the channel."""
+    primary, _ = revenue_tables(plan)
+    year = plan.plan_year
+    items = [r for r in primary if r.channel == code and r.kind == "item"]
+    less = [r for r in primary if r.channel == code and r.kind == "deduction"]
+    if not less:
+        return f" ({len(items)} voci di entrata)" if len(items) > 1 else ""
+    gross = sum(revenue_amount(r, year) for r in items)
+    names = ", ".join(f"«{r.label}» {format_eur(revenue_amount(r, year))}" for r in less)
+    return f" (voci di entrata {format_eur(gross)} meno quote non applicate: {names})"
 
 
 def _first_cells(plan: Plan) -> dict[str, str]:
-    """Where to point for a channel: its first revenue row, else its first used cell."""
+    """Where to point for a channel: its first revenue item, else its first used cell."""
     out: dict[str, str] = {}
-    for r in plan.revenues:
+    primary, _ = revenue_tables(plan)
+    for r in primary:
         if r.channel and r.kind == "item" and r.channel not in out:
-            out[r.channel] = r.amount_cell
+            out[r.channel] = revenue_cell(r, plan.plan_year)
     for ln in plan.lines:
         for code, v in ln.channels.items():
             if v and code not in out:

@@ -1,49 +1,65 @@
-"""Family «righe»: each cost line against its own channel split."""
+"""Family «righe»: each cost line against its own channel split; negatives; doubles."""
 
 from __future__ import annotations
 
+from ..channels.catalog import normalise_label
 from ..money import format_eur
-from .engine import Checker, value_fix
+from ..plan import Line
+from .engine import Checker
 
 
 def check(ck: Checker) -> None:
+    """PDZ101-PDZ105 over every line."""
     year = ck.plan.plan_year
     seen: dict[tuple, str] = {}
     for ln in ck.plan.lines:
         _negative(ck, ln)
-        budget = ln.amounts.get(year)
-        budget_cell = ln.amount_cells.get(year)
-        if ln.channels:
-            split = ln.split_total()
-            if (budget or 0) != 0 and not ln.has_split():
-                ck.add("PDZ102", budget_cell,
-                       f"la riga «{ln.voce}» ha un budget {year} di {format_eur(budget or 0)} "
-                       "ma nessun importo nelle colonne dei canali.", path=ln.path,
-                       difference=budget, expected=budget, found=0)
-            elif ln.has_split() and (budget or 0) == 0 and split != 0:
-                first = next(c for c, v in ln.channels.items() if v)
-                ck.add("PDZ103", ln.channel_cells[first],
-                       f"la riga «{ln.voce}» non ha budget {year} ma i canali riportano "
-                       f"{format_eur(split)}.", path=ln.path, difference=split, expected=0,
-                       found=split)
-            elif ln.has_split():
-                ck.compare("PDZ101", budget_cell, split, budget or 0,
-                           f"riga «{ln.voce}»: la ripartizione sui canali somma",
-                           path=ln.path, related=list(ln.channel_cells.values()))
-        key = (tuple(ln.path), ln.voce.strip(), tuple(sorted(ln.amounts.items())),
-               tuple(sorted(ln.channels.items())))
-        if any(v for v in ln.amounts.values()):
-            if key in seen:
-                ck.add("PDZ105", ln.cell,
-                       f"la riga «{ln.voce}» compare due volte nella stessa azione con gli "
-                       f"stessi importi (l'altra è {seen[key]}): è un doppione?",
-                       path=ln.path, related=[seen[key]],
-                       fix=value_fix(ln.amount_cells.get(year), 0))
-            else:
-                seen[key] = ln.cell
+        if ln.channels:  # only tables that have channel columns are expected to split
+            _split(ck, ln, year)
+        _double(ck, ln, seen)
 
 
-def _negative(ck: Checker, ln) -> None:
+def _split(ck: Checker, ln: Line, year: int) -> None:
+    budget = ln.amounts.get(year) or 0
+    budget_cell = ln.amount_cells.get(year)
+    split = ln.split_total()
+    if budget and not ln.has_split():
+        ck.add("PDZ102", budget_cell,
+               f"la riga «{ln.voce}» ha un budget {year} di {format_eur(budget)} ma nessun "
+               "importo nelle colonne dei canali.", path=ln.path, difference=-budget,
+               expected=budget, found=0)
+    elif not budget and split:
+        first = next(c for c, v in ln.channels.items() if v)
+        ck.add("PDZ103", ln.channel_cells[first],
+               f"la riga «{ln.voce}» non ha budget {year} ma i canali riportano "
+               f"{format_eur(split)}.", path=ln.path, difference=split, expected=0,
+               found=split, related=[c for c in (budget_cell,) if c])
+    elif ln.has_split():
+        ck.compare("PDZ101", budget_cell, split, budget,
+                   f"riga «{ln.voce}»: la ripartizione sui canali somma", path=ln.path,
+                   against=f"il budget {year} è",
+                   related=[ln.channel_cells[c] for c, v in ln.channels.items()
+                            if v is not None])
+
+
+def _double(ck: Checker, ln: Line, seen: dict[tuple, str]) -> None:
+    """The same label with the same amounts twice in one azione (or group)."""
+    if not any(ln.amounts.values()):
+        return
+    key = (tuple(ln.path), normalise_label(ln.voce), tuple(sorted(ln.amounts.items())))
+    first = seen.get(key)
+    if first is None:
+        seen[key] = ln.cell
+        return
+    amounts = ", ".join(f"{y}: {format_eur(v or 0)}" for y, v in sorted(ln.amounts.items()))
+    where = "nella stessa azione" if ln.group("azione") else "nello stesso gruppo"
+    ck.add("PDZ105", ln.cell,
+           f"la riga «{ln.voce}» compare due volte {where} con gli stessi importi "
+           f"({amounts}; l'altra è {first}): è un doppione?", path=ln.path,
+           related=[first])
+
+
+def _negative(ck: Checker, ln: Line) -> None:
     for y, v in ln.amounts.items():
         if v is not None and v < 0:
             ck.add("PDZ104", ln.amount_cells[y],

@@ -1,13 +1,23 @@
-"""The rule catalog: stable codes, families, severities and Italian titles.
+"""The rule catalog: stable codes, families, severities, categories and Italian titles.
 
-Codes never change meaning. Families: lettura (what the reader met), righe (cost lines),
-totali (stated totals), riepiloghi (summary and revenue tables), canali (funding channels
-and the balance of costs and revenues).
+Codes never change meaning and are never reused. Families: ``lettura`` (what the reader
+met), ``righe`` (cost lines), ``totali`` (stated TOTALE rows), ``riepiloghi`` (summary
+tables and the revenue table), ``canali`` (funding channels, restricted funds and the
+balance of costs and revenues).
+
+Categories (a stable JSON field) say what kind of problem a finding is: ``errore``
+(amounts that disagree or cannot be), ``arrotondamento`` (a difference within the rounding
+tolerance: always an avviso, kept apart from real errors), ``lettura`` (reading), ``formula``
+(a total's formula does not add up its group), ``residuo`` (money of a channel left
+unassigned), ``vincolo`` (restricted money used outside its purpose), ``doppione``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["errore", "avviso"]
 
 
 @dataclass(frozen=True)
@@ -17,22 +27,26 @@ class Rule:
     code: str
     name: str
     family: str
-    severity: str  # default severity: errore | avviso
+    severity: Severity  # default severity (reading notes keep their own)
     title: str
+    category: str = "errore"  # default category when the difference is not rounding
+
+
+def _lettura(code: str, name: str, severity: Severity, title: str) -> Rule:
+    return Rule(code, name, "lettura", severity, title, "lettura")
 
 
 RULES: dict[str, Rule] = {r.code: r for r in [
-    Rule("PDZ001", "testo-in-importo", "lettura", "errore", "Testo in una cella importo"),
-    Rule("PDZ002", "valore-errore", "lettura", "errore", "Valore di errore (#REF!, #DIV/0!...)"),
-    Rule("PDZ003", "colonna-sconosciuta", "lettura", "avviso",
-         "Intestazione di colonna non riconosciuta"),
-    Rule("PDZ004", "celle-unite", "lettura", "avviso", "Celle unite dentro una tabella"),
-    Rule("PDZ005", "riga-nascosta", "lettura", "avviso", "Riga nascosta con importi"),
-    Rule("PDZ006", "frazione-centesimo", "lettura", "avviso", "Importo con frazioni di centesimo"),
-    Rule("PDZ007", "entrata-senza-canale", "lettura", "avviso",
-         "Voce di entrata non associata a un canale"),
-    Rule("PDZ009", "catalogo-canali", "lettura", "avviso",
-         "Riga del foglio «Canali PDZ» non usata"),
+    _lettura("PDZ001", "testo-in-importo", "errore", "Testo in una cella importo"),
+    _lettura("PDZ002", "valore-errore", "errore", "Valore di errore (#REF!, #DIV/0!...)"),
+    _lettura("PDZ003", "colonna-sconosciuta", "avviso",
+             "Intestazione di colonna non riconosciuta"),
+    _lettura("PDZ004", "celle-unite", "avviso", "Celle unite dentro una tabella"),
+    _lettura("PDZ005", "riga-nascosta", "avviso", "Riga nascosta con importi"),
+    _lettura("PDZ006", "frazione-centesimo", "avviso", "Importo con frazioni di centesimo"),
+    _lettura("PDZ007", "entrata-senza-canale", "avviso",
+             "Voce di entrata non associata a un canale"),
+    _lettura("PDZ009", "catalogo-canali", "avviso", "Riga del foglio «Canali PDZ» non usata"),
     Rule("PDZ101", "ripartizione-diversa", "righe", "errore",
          "La ripartizione sui canali non è uguale al budget della riga"),
     Rule("PDZ102", "budget-senza-ripartizione", "righe", "errore",
@@ -41,15 +55,16 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "Ripartizione sui canali su una riga senza budget"),
     Rule("PDZ104", "importo-negativo", "righe", "errore", "Importo negativo"),
     Rule("PDZ105", "riga-doppia", "righe", "avviso",
-         "La stessa riga due volte nella stessa azione"),
+         "La stessa riga due volte nella stessa azione", "doppione"),
     Rule("PDZ201", "totale-diverso", "totali", "errore",
          "Il totale dichiarato non è uguale alla somma delle sue righe"),
     Rule("PDZ202", "somma-manca-riga", "totali", "errore",
-         "La formula SOMMA del totale non comprende una riga del gruppo"),
+         "La formula SOMMA del totale non comprende una riga del gruppo", "formula"),
     Rule("PDZ203", "somma-include-totale", "totali", "errore",
-         "La formula SOMMA del totale comprende un altro totale"),
+         "La formula SOMMA del totale comprende un altro totale (righe contate due volte)",
+         "formula"),
     Rule("PDZ204", "totale-digitato", "totali", "avviso",
-         "Totale scritto come numero dove gli altri totali sono formule"),
+         "Totale scritto come numero dove gli altri totali sono formule", "formula"),
     Rule("PDZ301", "riepilogo-diverso-dal-dettaglio", "riepiloghi", "errore",
          "Una riga del riepilogo non è uguale al dettaglio"),
     Rule("PDZ302", "totale-riepilogo", "riepiloghi", "errore",
@@ -62,17 +77,27 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "Un totale delle entrate non è uguale alla somma delle sue voci"),
     Rule("PDZ306", "totale-netto-entrate", "riepiloghi", "errore",
          "Il totale netto delle entrate non è uguale al totale meno le quote non applicate"),
+    Rule("PDZ307", "riepilogo-canali", "riepiloghi", "errore",
+         "Un canale del riepilogo delle entrate non è uguale alla tabella delle entrate"),
     Rule("PDZ401", "costi-entrate", "canali", "errore",
          "Il totale dei costi non è uguale al totale delle entrate"),
     Rule("PDZ402", "canale-sforato", "canali", "errore",
          "Le righe usano un canale oltre quanto il canale ha"),
     Rule("PDZ403", "canale-non-usato", "canali", "avviso",
-         "Parte di un canale non è assegnata a nessuna riga"),
+         "Parte di un canale non è assegnata a nessuna riga", "residuo"),
     Rule("PDZ404", "vincolato-fuori-finalita", "canali", "errore",
-         "Fondo vincolato usato fuori dalla sua finalità"),
+         "Fondo vincolato usato fuori dalla sua finalità", "vincolo"),
 ]}
+
+FAMILIES = ("lettura", "righe", "totali", "riepiloghi", "canali")
 
 
 def rule(code: str) -> Rule:
     """The rule with this code."""
     return RULES[code]
+
+
+def catalog_rows() -> list[dict[str, str]]:
+    """The catalog as plain rows (docs, ``--regole``, the report sheet legend)."""
+    return [{"code": r.code, "name": r.name, "family": r.family, "severity": r.severity,
+             "category": r.category, "title": r.title} for r in RULES.values()]

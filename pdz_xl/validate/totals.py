@@ -1,47 +1,107 @@
-"""Family «totali»: each stated TOTALE against the lines it closes, and its formula."""
+"""Family «totali»: each stated TOTALE against the lines it closes, and its SUM formula.
+
+A ``SUM`` is read as what it adds up: line cells directly, or other totals (whose own
+lines then count). A total of totals is fine as long as every line of the group counts
+exactly once; a line left out is PDZ202, a line counted twice (a total inside a range that
+also holds its lines, or a total of another group) is PDZ203. When the formula explains
+the difference, that is the one finding at the cell (not PDZ201 as well).
+"""
 
 from __future__ import annotations
 
-from ..formula_refs import covers, sum_areas, sum_formula
+from collections import Counter
+from dataclasses import dataclass
+
+from ..formula_refs import sum_areas, sum_formula
 from ..money import format_eur
+from ..plan import Line, StatedTotal
+from .cellindex import CellIndex
 from .engine import Checker, value_fix
 
 
+@dataclass
+class _Indexes:
+    lines: dict[int, CellIndex[int]]  # year -> line ids by amount cell
+    totals: CellIndex[tuple[int, int]]  # (total id, year) by amount cell
+
+
 def check(ck: Checker) -> None:
+    """PDZ201-PDZ204 over every stated total."""
     plan = ck.plan
-    total_cells = {(t.id, y): cell for t in plan.totals for y, cell in t.amount_cells.items()}
+    if not plan.totals:
+        return
+    idx = _Indexes(
+        lines={y: CellIndex((ln.amount_cells[y], ln.id) for ln in plan.lines
+                            if y in ln.amount_cells) for y in plan.years},
+        totals=CellIndex((cell, (t.id, y)) for t in plan.totals
+                         for y, cell in t.amount_cells.items()))
+    by_id = {t.id: t for t in plan.totals}
+    formula_sheets = {t.sheet for t in plan.totals if any(t.formulas.values())}
     for t in plan.totals:
         lines = [plan.lines[i] for i in t.line_ids]
         for year, stated in t.amounts.items():
-            cell = t.amount_cells[year]
-            expected = sum(ln.amount(year) for ln in lines)
-            if stated is None and expected == 0:
-                continue
-            formula = t.formulas.get(year)
-            structural = _formula_problems(ck, t, year, formula, lines, total_cells)
-            if structural:
-                continue  # the formula explains the difference: one finding per cell
-            line_cells = [ln.amount_cells[year] for ln in lines if year in ln.amount_cells]
-            fix = value_fix(cell, expected, sum_formula(line_cells, t.sheet)
-                            if line_cells else None)
-            found = ck.compare("PDZ201", cell, stated, expected,
-                               f"«{t.label}» {year} dichiara", path=t.path, fix=fix)
-            if found is None and formula is None and _siblings_are_formulas(plan, t, year):
-                ck.add("PDZ204", cell,
-                       f"«{t.label}» {year} è scritto come numero ({format_eur(stated or 0)}) "
-                       "mentre gli altri totali sono formule: non seguirà le modifiche.",
-                       path=t.path, fix=fix)
+            if stated is None:
+                continue  # nothing stated (or an error value, already reported on reading)
+            _year_total(ck, t, year, stated, lines, idx, by_id, formula_sheets)
+        _channel_totals(ck, t, lines)
 
 
-def _formula_problems(ck: Checker, t, year: int, formula: str | None, lines,
-                      total_cells: dict) -> bool:
-    areas = sum_areas(formula)
-    if areas is None:
-        return False
+def _year_total(ck: Checker, t: StatedTotal, year: int, stated: int, lines: list[Line],
+                idx: _Indexes, by_id: dict[int, StatedTotal], formula_sheets: set[str]
+                ) -> None:
     cell = t.amount_cells[year]
-    missing = [ln for ln in lines if ln.amounts.get(year) is not None
-               and not covers(areas, ln.amount_cells[year], t.sheet)]
-    found = False
+    expected = sum(ln.amount(year) for ln in lines)
+    line_cells = [ln.amount_cells[year] for ln in lines if year in ln.amount_cells]
+    good_formula = sum_formula(line_cells, t.sheet) if line_cells else None
+    formula = t.formulas.get(year)
+    areas = sum_areas(formula)
+    if areas is not None:
+        if _formula_problems(ck, t, year, formula or "", areas, lines, idx, by_id,
+                             stated, expected, good_formula):
+            return
+        # the formula adds up the right cells: a wrong value comes from what it sums
+        ck.compare("PDZ201", cell, stated, expected, f"«{t.label}» {year} dichiara",
+                   path=t.path, against="le sue righe sommano")
+        return
+    fix = value_fix(cell, expected, good_formula)
+    found = ck.compare("PDZ201", cell, stated, expected, f"«{t.label}» {year} dichiara",
+                       path=t.path, fix=fix, against="le sue righe sommano")
+    if found is None and formula is None and t.sheet in formula_sheets and line_cells:
+        ck.add("PDZ204", cell,
+               f"«{t.label}» {year} è scritto come numero ({format_eur(stated)}) mentre gli "
+               "altri totali del foglio sono formule: non seguirà le modifiche delle righe.",
+               path=t.path, fix=fix)
+
+
+def _formula_problems(ck: Checker, t: StatedTotal, year: int, formula: str, areas,
+                      lines: list[Line], idx: _Indexes, by_id: dict[int, StatedTotal],
+                      stated: int, expected: int, good_formula: str | None) -> bool:
+    """PDZ202/PDZ203 for a SUM; True when one was reported."""
+    counted: Counter[int] = Counter()
+    line_index = idx.lines.get(year)
+    if line_index is not None:
+        counted.update(line_index.inside(areas, t.sheet))
+    inner = [(tid, y) for tid, y in idx.totals.inside(areas, t.sheet) if tid != t.id]
+    for tid, _y in inner:
+        counted.update(by_id[tid].line_ids)
+    own = set(t.line_ids)
+    cell = t.amount_cells[year]
+    fix = value_fix(cell, expected, good_formula)
+    diff = (stated - expected) or None
+    twice = [i for i, n in counted.items() if n > 1]
+    foreign_totals = [by_id[tid] for tid, _ in inner if not set(by_id[tid].line_ids) <= own]
+    if twice or foreign_totals:
+        inner_cells = [by_id[tid].amount_cells[y] for tid, y in inner]
+        plan = ck.plan
+        extra = sum(plan.lines[i].amount(year) * (n - (i in own)) for i, n in counted.items())
+        ck.add("PDZ203", cell,
+               f"la formula {formula} di «{t.label}» comprende altri totali "
+               f"({', '.join(inner_cells)}): {format_eur(extra)} sono contati due volte o "
+               "vengono da un altro gruppo.",
+               path=t.path, difference=diff, expected=expected, found=stated,
+               related=inner_cells, fix=fix)
+        return True
+    missing = [ln for ln in lines if ln.amounts.get(year) is not None and not counted[ln.id]]
     if missing:
         amount = sum(ln.amount(year) for ln in missing)
         names = ", ".join(f"«{ln.voce}» ({ln.amount_cells[year]})" for ln in missing[:3])
@@ -49,22 +109,18 @@ def _formula_problems(ck: Checker, t, year: int, formula: str | None, lines,
         ck.add("PDZ202", cell,
                f"la formula {formula} di «{t.label}» non comprende {len(missing)} righe del "
                f"gruppo per {format_eur(amount)}: {names}{more}.",
-               path=t.path, difference=-amount, related=[ln.amount_cells[year] for ln in missing],
-               fix=value_fix(cell, sum(ln.amount(year) for ln in lines),
-                             sum_formula([ln.amount_cells[year] for ln in lines], t.sheet)))
-        found = True
-    inside = [other for (tid, y), other in total_cells.items()
-              if tid != t.id and covers(areas, other, t.sheet)]
-    if inside:
-        ck.add("PDZ203", cell,
-               f"la formula {formula} di «{t.label}» comprende altri totali "
-               f"({', '.join(inside)}): le righe sono contate due volte.",
-               path=t.path, related=inside)
-        found = True
-    return found
+               path=t.path, difference=diff, expected=expected, found=stated,
+               related=[ln.amount_cells[year] for ln in missing], fix=fix)
+        return True
+    return False
 
 
-def _siblings_are_formulas(plan, t, year: int) -> bool:
-    siblings = [o for o in plan.totals if o.id != t.id and o.sheet == t.sheet
-                and year in o.formulas]
-    return bool(siblings) and any(o.formulas.get(year) for o in siblings)
+def _channel_totals(ck: Checker, t: StatedTotal, lines: list[Line]) -> None:
+    """A TOTALE row that also states the channel columns: each against its lines."""
+    for code, stated in t.channels.items():
+        if stated is None or code not in t.channel_cells:
+            continue
+        expected = sum(ln.channels.get(code) or 0 for ln in lines)
+        ck.compare("PDZ201", t.channel_cells[code], stated, expected,
+                   f"«{t.label}», canale {code}, dichiara", path=t.path,
+                   against="le sue righe sommano")
