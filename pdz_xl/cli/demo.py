@@ -20,8 +20,12 @@ def samples_dir() -> Path:
 
 
 def run_demo(out: Path) -> int:
-    """Copy the samples into ``out`` and run the whole job on the copies."""
-    from ..io.load import load_plan
+    """Copy the samples into ``out`` and run the whole job on the copies: read, allocate
+    the lines without a split, validate, write the report sheet and the marks."""
+    from ..io.xlsx_patch import apply_changeset
+    from ..io.xlsx_reader import read_workbook
+    from ..layout.detect import detect_plan
+    from ..pipeline import run_steps
 
     src = samples_dir()
     missing = [s for s in SAMPLES if not (src / s).exists()]
@@ -33,11 +37,17 @@ def run_demo(out: Path) -> int:
         shutil.copyfile(src / name, target)
         typer.echo(f"\n=== {name} (copiato in {target}) ===")
         try:
-            plan = load_plan(target)
+            grid = read_workbook(target)
+            plan = detect_plan(grid)
+            for line in describe_plan(plan):
+                typer.echo(line)
+            outcome = run_steps(grid, plan, ("alloca", "valida"))
+            apply_changeset(target, outcome.changeset, target, backup=False)
         except PdzError as exc:
             fail(exc)
-        for line in describe_plan(plan):
-            typer.echo(line)
+        for line in outcome.changeset.summary:
+            typer.echo(f"  {line}")
+        typer.echo(f"risultato scritto in {target} (fogli «Controlli PDZ» e segni sulle celle)")
     return 0
 
 
