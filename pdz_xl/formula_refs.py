@@ -53,8 +53,16 @@ def covers(areas: list[Area], ref: str, own_sheet: str) -> bool:
 
 def sum_formula(refs: list[str], own_sheet: str) -> str:
     """``=SUM(...)`` over cells given as ``Sheet!C12``, contiguous rows merged into ranges."""
-    cells = sorted({(split_sheet_ref(r)[0], *parse_a1(split_sheet_ref(r)[1])[::-1])
-                    for r in refs}, key=lambda t: (t[0] != own_sheet, t[0], t[1], t[2]))
+    heads: dict[str, tuple[str, int]] = {}  # "Sheet!C" -> (sheet, column), parsed once
+    found: set[tuple[str, int, int]] = set()
+    for ref in refs:
+        head = ref.rstrip("0123456789")
+        where = heads.get(head)
+        if where is None:
+            sheet, cell = split_sheet_ref(ref)
+            where = heads[head] = (sheet, parse_a1(cell.replace("$", ""))[1])
+        found.add((where[0], where[1], int(ref[len(head):])))
+    cells = sorted(found, key=lambda t: (t[0] != own_sheet, t[0], t[1], t[2]))
     parts: list[str] = []
     run: list[tuple[str, int, int]] = []
 

@@ -11,16 +11,26 @@ from ..cells import parse_a1, split_sheet_ref
 from ..formula_refs import Area
 
 T = TypeVar("T")
+_DIGITS = "0123456789"
 
 
 class CellIndex(Generic[T]):
     """Cells ``Sheet!C12`` with a payload, queried by rectangular areas (bisect by row)."""
 
-    def __init__(self, items: Iterable[tuple[str, T]] = ()) -> None:
+    def __init__(self, items: Iterable[tuple[str, T]] = (),
+                 positions: Iterable[tuple[str, int, int, T]] = ()) -> None:
+        """Index cells given as ``("Sheet!C12", payload)`` and/or as
+        ``(sheet, col, row, payload)`` (cheaper: nothing to parse)."""
         cols: dict[tuple[str, int], list[tuple[int, T]]] = defaultdict(list)
+        prefixes: dict[str, tuple[str, int]] = {}  # "Sheet!C" -> (sheet, 3)
         for ref, payload in items:
-            sheet, cell = split_sheet_ref(ref)
-            row, col = parse_a1(cell)
+            head = ref.rstrip(_DIGITS)
+            where = prefixes.get(head)
+            if where is None:
+                sheet, cell = split_sheet_ref(ref)
+                where = prefixes[head] = (sheet, parse_a1(cell.replace("$", ""))[1])
+            cols[where].append((int(ref[len(head):]), payload))
+        for sheet, col, row, payload in positions:
             cols[(sheet, col)].append((row, payload))
         self._rows: dict[tuple[str, int], list[int]] = {}
         self._payloads: dict[tuple[str, int], list[T]] = {}

@@ -10,19 +10,42 @@ the difference, that is the one finding at the cell (not PDZ201 as well).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
+from ..findings import Fix
 from ..formula_refs import sum_areas, sum_formula
 from ..money import format_eur
-from ..plan import Line, StatedTotal
+from ..plan import Line, Plan, StatedTotal
 from .cellindex import CellIndex
 from .engine import Checker, value_fix
 
 
-@dataclass
 class _Indexes:
-    lines: dict[int, CellIndex[int]]  # year -> line ids by amount cell
-    totals: CellIndex[tuple[int, int]]  # (total id, year) by amount cell
+    """Line and total cells by position, built on first use (only SUM totals need them)."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self._lines: dict[int, CellIndex[int]] = {}
+        self._totals: CellIndex[tuple[int, int]] | None = None
+
+    def lines(self, year: int) -> CellIndex[int]:
+        """Line ids by their amount cell of ``year``."""
+        if year not in self._lines:
+            cols = {t.index: t.year_cols.get(year) for t in self.plan.tables}
+            known = [ln for ln in self.plan.lines if cols.get(ln.table)]
+            rest = [ln for ln in self.plan.lines if not cols.get(ln.table)
+                    and year in ln.amount_cells]
+            self._lines[year] = CellIndex(
+                ((ln.amount_cells[year], ln.id) for ln in rest),
+                positions=((ln.sheet, cols[ln.table], ln.row, ln.id) for ln in known))
+        return self._lines[year]
+
+    @property
+    def totals(self) -> CellIndex[tuple[int, int]]:
+        """(total id, year) by amount cell."""
+        if self._totals is None:
+            self._totals = CellIndex((cell, (t.id, y)) for t in self.plan.totals
+                                     for y, cell in t.amount_cells.items())
+        return self._totals
 
 
 def check(ck: Checker) -> None:
@@ -30,11 +53,7 @@ def check(ck: Checker) -> None:
     plan = ck.plan
     if not plan.totals:
         return
-    idx = _Indexes(
-        lines={y: CellIndex((ln.amount_cells[y], ln.id) for ln in plan.lines
-                            if y in ln.amount_cells) for y in plan.years},
-        totals=CellIndex((cell, (t.id, y)) for t in plan.totals
-                         for y, cell in t.amount_cells.items()))
+    idx = _Indexes(plan)
     by_id = {t.id: t for t in plan.totals}
     formula_sheets = {t.sheet for t in plan.totals if any(t.formulas.values())}
     for t in plan.totals:
@@ -51,42 +70,46 @@ def _year_total(ck: Checker, t: StatedTotal, year: int, stated: int, lines: list
                 ) -> None:
     cell = t.amount_cells[year]
     expected = sum(ln.amount(year) for ln in lines)
-    line_cells = [ln.amount_cells[year] for ln in lines if year in ln.amount_cells]
-    good_formula = sum_formula(line_cells, t.sheet) if line_cells else None
     formula = t.formulas.get(year)
     areas = sum_areas(formula)
     if areas is not None:
         if _formula_problems(ck, t, year, formula or "", areas, lines, idx, by_id,
-                             stated, expected, good_formula):
+                             stated, expected):
             return
         # the formula adds up the right cells: a wrong value comes from what it sums
         ck.compare("PDZ201", cell, stated, expected, f"«{t.label}» {year} dichiara",
                    path=t.path, against="le sue righe sommano")
         return
-    fix = value_fix(cell, expected, good_formula)
+    typed_among_formulas = formula is None and t.sheet in formula_sheets
+    if stated == expected and not typed_among_formulas:
+        return
+    fix = _sum_fix(t, year, lines, expected)
     found = ck.compare("PDZ201", cell, stated, expected, f"«{t.label}» {year} dichiara",
                        path=t.path, fix=fix, against="le sue righe sommano")
-    if found is None and formula is None and t.sheet in formula_sheets and line_cells:
+    if found is None and typed_among_formulas and fix is not None and fix.formula:
         ck.add("PDZ204", cell,
                f"«{t.label}» {year} è scritto come numero ({format_eur(stated)}) mentre gli "
                "altri totali del foglio sono formule: non seguirà le modifiche delle righe.",
                path=t.path, fix=fix)
 
 
+def _sum_fix(t: StatedTotal, year: int, lines: list[Line], expected: int) -> Fix | None:
+    """Write ``=SUM(<the lines' cells>)`` (with its value) into the total's cell."""
+    line_cells = [ln.amount_cells[year] for ln in lines if year in ln.amount_cells]
+    formula = sum_formula(line_cells, t.sheet) if line_cells else None
+    return value_fix(t.amount_cells[year], expected, formula)
+
+
 def _formula_problems(ck: Checker, t: StatedTotal, year: int, formula: str, areas,
                       lines: list[Line], idx: _Indexes, by_id: dict[int, StatedTotal],
-                      stated: int, expected: int, good_formula: str | None) -> bool:
+                      stated: int, expected: int) -> bool:
     """PDZ202/PDZ203 for a SUM; True when one was reported."""
-    counted: Counter[int] = Counter()
-    line_index = idx.lines.get(year)
-    if line_index is not None:
-        counted.update(line_index.inside(areas, t.sheet))
+    counted: Counter[int] = Counter(idx.lines(year).inside(areas, t.sheet))
     inner = [(tid, y) for tid, y in idx.totals.inside(areas, t.sheet) if tid != t.id]
     for tid, _y in inner:
         counted.update(by_id[tid].line_ids)
     own = set(t.line_ids)
     cell = t.amount_cells[year]
-    fix = value_fix(cell, expected, good_formula)
     diff = (stated - expected) or None
     twice = [i for i, n in counted.items() if n > 1]
     foreign_totals = [by_id[tid] for tid, _ in inner if not set(by_id[tid].line_ids) <= own]
@@ -99,7 +122,7 @@ def _formula_problems(ck: Checker, t: StatedTotal, year: int, formula: str, area
                f"({', '.join(inner_cells)}): {format_eur(extra)} sono contati due volte o "
                "vengono da un altro gruppo.",
                path=t.path, difference=diff, expected=expected, found=stated,
-               related=inner_cells, fix=fix)
+               related=inner_cells, fix=_sum_fix(t, year, lines, expected))
         return True
     missing = [ln for ln in lines if ln.amounts.get(year) is not None and not counted[ln.id]]
     if missing:
@@ -110,7 +133,8 @@ def _formula_problems(ck: Checker, t: StatedTotal, year: int, formula: str, area
                f"la formula {formula} di «{t.label}» non comprende {len(missing)} righe del "
                f"gruppo per {format_eur(amount)}: {names}{more}.",
                path=t.path, difference=diff, expected=expected, found=stated,
-               related=[ln.amount_cells[year] for ln in missing], fix=fix)
+               related=[ln.amount_cells[year] for ln in missing],
+               fix=_sum_fix(t, year, lines, expected))
         return True
     return False
 
