@@ -38,10 +38,11 @@ def test_report_sheet_and_marks(tmp_path):
 
 
 def test_second_run_replaces_and_clear_removes(tmp_path):
-    for d in ("1", "2", "3"):
+    for d in ("0", "1", "2", "3"):
         (tmp_path / d).mkdir()
-    once, twice, clean = (tmp_path / d / "budget.xlsx" for d in ("1", "2", "3"))
-    _write(PP2021, once)
+    src, once, twice, clean = (tmp_path / d / "budget.xlsx" for d in ("0", "1", "2", "3"))
+    src.write_bytes(PP2021.read_bytes())  # same name: the report names its file
+    _write(src, once)
     _write(once, twice)
     assert once.read_bytes() == twice.read_bytes()
     _write(twice, clean, steps=("pulisci",))
