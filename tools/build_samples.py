@@ -111,6 +111,21 @@ class Book:
         self.wb.close()
 
 
+def write_azioni(book: Book, ws, row: int, lines: list[dict], amounts) -> int:
+    """A bold «Azione n: ...» row before each azione's lines; returns the next free row.
+    ``amounts(row, line)`` writes a line's amount cells."""
+    azione = None
+    for line in lines:
+        if line["azione"] != azione:
+            azione = line["azione"]
+            ws.write(row, 0, azione, book.bold)
+            row += 1
+        ws.write(row, 0, line["voce"], book.text)
+        amounts(row, line)
+        row += 1
+    return row
+
+
 def col(c: int) -> str:
     """0 -> A."""
     return xlsxwriter.utility.xl_col_to_name(c)
@@ -147,18 +162,14 @@ def _area_sheet_2021(book: Book, area: str, area_lines: list[dict], totals: dict
                      + [CHANNEL_HEADERS[c] for c in channels], book.header)
         row += 1
         first = row
-        azione = None
-        for line in table:
-            if line["azione"] != azione:
-                azione = line["azione"]
-                ws.write(row, 0, azione, book.bold)
-                row += 1
-            ws.write(row, 0, line["voce"], book.text)
-            book.amount(ws, row, 1, dec(line["budget_2020"]))
-            book.amount(ws, row, 2, dec(line["budget_2021"]))
+
+        def amounts(r: int, line: dict, channels=channels) -> None:
+            book.amount(ws, r, 1, dec(line["budget_2020"]))
+            book.amount(ws, r, 2, dec(line["budget_2021"]))
             for k, c in enumerate(channels):
-                book.amount(ws, row, 3 + k, dec(line[c]))
-            row += 1
+                book.amount(ws, r, 3 + k, dec(line[c]))
+
+        row = write_azioni(book, ws, row, table, amounts)
         last = row - 1
         for c in (1, 2):
             area_ranges[c].append(f"{col(c)}{first + 1}:{col(c)}{last + 1}")
@@ -335,15 +346,8 @@ def _detail_sheet_2018(book: Book) -> None:
         ws.write(row, 0, heading, book.bold)
         row += 1
         first = row
-        azione = None
-        for line in group:
-            if line["azione"] != azione:
-                azione = line["azione"]
-                ws.write(row, 0, azione, book.bold)
-                row += 1
-            ws.write(row, 0, line["voce"], book.text)
-            book.amount(ws, row, 1, dec(line["importo_2018"]))
-            row += 1
+        row = write_azioni(book, ws, row, group,
+                           lambda r, line: book.amount(ws, r, 1, dec(line["importo_2018"])))
         ws.write(row, 0, f"TOTALE OBIETTIVO {n}", book.bold)
         book.total(ws, row, 1, totals[n], [f"B{first + 1}:B{row}"],
                    [dec(r["importo_2018"]) for r in group])

@@ -122,17 +122,7 @@ def _shift_formula(formula: str, drow: int, dcol: int) -> str:
 def _parse_sheet(name: str, xml: bytes, styles: _Styles, strings: list[str],
                  state: str) -> SheetGrid:
     sheet = SheetGrid(name=name, state=state)
-    for m in _COL_RE.finditer(xml.split(b"<sheetData", 1)[0]):
-        a = _attrs(m.group(1))
-        if a.get(b"hidden") in (b"1", b"true"):
-            for c in range(int(a.get(b"min", b"1")), int(a.get(b"max", b"1")) + 1):
-                sheet.hidden_cols.add(c)
-    tail_start = xml.rfind(b"</sheetData>")
-    if tail_start >= 0:
-        for ref in _MERGE_RE.findall(xml, tail_start):
-            sheet.merged.append(parse_range(ref.decode()))
-    data = _SHEETDATA_RE.search(xml)
-    body = data.group(1) if data and data.group(1) else b""
+    body = _sheet_extras(sheet, xml)
     if _fast_path_applies(body):
         _parse_cells_fast(sheet, body, styles, strings)
         return sheet
