@@ -80,8 +80,9 @@ def _rows_against_detail(ck: Checker, table: SummaryTable, sums: dict[str, int])
     if not (matched or table.kind == "confronto"):
         return
     total = lines_total(ck.plan, year)
-    for row in table.rows:
-        if row.is_total and row.values.get(key) is not None:
+    grand = [r for r in table.rows if r.is_total][-1:]  # subtotals: PDZ302 and their rows
+    for row in grand:
+        if row.values.get(key) is not None:
             ck.compare("PDZ304", row.value_cells[key], row.values[key], total,
                        f"il totale «{row.label or 'totale'}» del riepilogo «{table.sheet}» "
                        f"per il {year} è", against="le righe di costo sommano", once=True,
