@@ -2,7 +2,7 @@
 
 Internal checks first (a total row against the rows above it, PDZ302; the triennio against
 the years, PDZ303), then the plan-year column against the cost lines (a row against the sum
-of its group's lines, PDZ301; a total row against all the lines, PDZ304) and, for the
+of its group's lines, PDZ301; the grand total against all the lines, PDZ304) and, for the
 revenue summary, against the revenue table (PDZ307). A cell that failed an internal check
 is not reported again against the detail. Other years of a summary (2022, 2023, PO 2020,
 pre-consuntivo) have no detail to compare with and are checked internally only. Revenue
