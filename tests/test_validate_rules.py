@@ -186,3 +186,12 @@ def test_tolerance_precedence():
     assert [f.category for f in validate_plan(from_book)] == ["arrotondamento"]
     assert [f.category for f in validate_plan(from_book, ValidationConfig(
         tolerance_cents=0))] == ["errore"]
+
+
+def test_docs_list_every_rule():
+    from tests.support.oracles import REPO
+
+    text = (REPO / "docs" / "validation.md").read_text(encoding="utf-8")
+    for rule in RULES.values():
+        assert f"| {rule.code} | {rule.family} | {rule.severity} |" in text, rule.code
+        assert rule.title in text, rule.code
