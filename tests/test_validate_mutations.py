@@ -164,3 +164,21 @@ def test_restricted_fund_outside_its_purpose_on_the_2021_sample():
     found = [(f.code, f.cell) for f in validate_plan(detect_plan(m), rules=rules)
              if f.code == "PDZ404"]
     assert found == [("PDZ404", "Servizi aziendali!D40")]
+
+
+def test_tolerance_written_in_the_pdz_sheet(grid):
+    from pdz_xl.grid import Cell, SheetGrid
+
+    g = mutate(grid, "Servizi", "B19", 480.08)  # 8 cents: beyond the default 5
+    assert [(f.severity, f.category) for f in validate_plan(detect_plan(g))] == [
+        ("errore", "errore")]
+    pdz = SheetGrid(name="_pdz")
+    pdz.set(1, 1, Cell("tolleranza"))
+    pdz.set(1, 2, Cell("0,10"))
+    g.sheets.append(pdz)
+    findings = validate_plan(detect_plan(g), config_for_grid(g))
+    assert [(f.code, f.severity, f.category) for f in findings] == [
+        ("PDZ201", "avviso", "arrotondamento")]
+    # the caller's tolerance (--tolleranza) wins over the workbook's
+    strict = validate_plan(detect_plan(g), config_for_grid(g, tolerance_cents=0))
+    assert [f.category for f in strict] == ["errore"]
