@@ -9,9 +9,14 @@ explicitly excludes from a line («Ammesso: no»). Without a rules sheet nothing
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..channels.catalog import default_catalog
 from ..money import format_eur
 from .engine import Checker
+
+if TYPE_CHECKING:
+    from ..allocate.rules import RuleSet
 
 
 def check(ck: Checker) -> None:
@@ -40,7 +45,7 @@ def check(ck: Checker) -> None:
                    related=[decision.rule] if decision.rule else [])
 
 
-def _purposes(rules, code: str) -> str:
+def _purposes(rules: RuleSet, code: str) -> str:
     names = []
     for r in rules.rules:
         if r.channel == code and r.allowed:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..findings import Fix
-from ..formula_refs import sum_areas, sum_formula
+from ..formula_refs import Area, sum_areas, sum_formula
 from ..money import format_eur
 from ..plan import Line, Plan, StatedTotal
 from .cellindex import CellIndex
@@ -100,7 +100,7 @@ def _sum_fix(t: StatedTotal, year: int, lines: list[Line], expected: int) -> Fix
     return value_fix(t.amount_cells[year], expected, formula)
 
 
-def _formula_problems(ck: Checker, t: StatedTotal, year: int, formula: str, areas,
+def _formula_problems(ck: Checker, t: StatedTotal, year: int, formula: str, areas: list[Area],
                       lines: list[Line], idx: _Indexes, by_id: dict[int, StatedTotal],
                       stated: int, expected: int) -> bool:
     """PDZ202/PDZ203 for a SUM; True when one was reported."""
