@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from .changeset import Changeset
 from .grid import WorkbookGrid
 from .plan import Plan
-from .validate import ValidationConfig, validate_plan
+from .validate import validate_plan
+from .validate.config import config_for_grid
 from .validate.engine import counts
 from .validate.sheet import clear_changeset, report_changeset
 
@@ -46,9 +47,7 @@ def run_steps(grid: WorkbookGrid, plan: Plan, steps: tuple[str, ...] | list[str]
         outcome.changeset = outcome.changeset.merge(cs)
         outcome.summaries["alloca"] = "; ".join(cs.summary) or "nessuna riga da allocare"
     if "valida" in steps:
-        config = ValidationConfig(tolerance_cents=tolerance_cents) \
-            if tolerance_cents is not None else None
-        findings = validate_plan(plan, config, rules=workbook_rules(grid))
+        findings = validate_plan(plan, config_for_grid(grid, tolerance_cents))
         outcome.errori, outcome.avvisi = counts(findings)
         outcome.changeset = outcome.changeset.merge(
             report_changeset(plan, findings, file_label=_file_label(plan),
@@ -57,13 +56,9 @@ def run_steps(grid: WorkbookGrid, plan: Plan, steps: tuple[str, ...] | list[str]
     return outcome
 
 
-def workbook_rules(grid: WorkbookGrid | None):
-    """The "Regole PDZ" of the workbook, or None when it has none."""
-    from .allocate.rules import RULES_SHEET, parse_rules
-    from .channels.catalog import default_catalog
-
-    sheet = grid.sheet(RULES_SHEET) if grid is not None else None
-    return parse_rules(sheet, default_catalog()) if sheet is not None else None
+def workbook_rules(grid: WorkbookGrid):
+    """The "Regole PDZ" of the workbook (read with its own channel catalog), or None."""
+    return config_for_grid(grid).purposes
 
 
 def _file_label(plan: Plan) -> str:

@@ -87,27 +87,60 @@ def child(root: etree._Element, tag: str, create: bool = True) -> etree._Element
     return node
 
 
+class RowIndex:
+    """Row number -> ``<row>`` of a sheetData, so patching n cells is not n full scans."""
+
+    def __init__(self, sheet_data: etree._Element) -> None:
+        self.data = sheet_data
+        self.rows = {int(r.get("r", "0")): r for r in sheet_data}
+        self.numbers = sorted(self.rows)
+
+    def get(self, row: int, create: bool) -> etree._Element | None:
+        found = self.rows.get(row)
+        if found is not None or not create:
+            return found
+        import bisect
+
+        pos = bisect.bisect_left(self.numbers, row)
+        new = etree.Element(_M + "row", r=str(row))
+        if pos < len(self.numbers):
+            self.rows[self.numbers[pos]].addprevious(new)
+        else:
+            self.data.append(new)
+        self.numbers.insert(pos, row)
+        self.rows[row] = new
+        return new
+
+
+_INDEXES: dict[int, RowIndex] = {}
+
+
+def clear_row_indexes() -> None:
+    """Forget the cached indexes (end of a write: no element kept alive)."""
+    _INDEXES.clear()
+
+
+def row_index(sheet_data: etree._Element) -> RowIndex:
+    """The (cached) row index of a sheetData element."""
+    idx = _INDEXES.get(id(sheet_data))
+    if idx is None or idx.data is not sheet_data:
+        idx = _INDEXES[id(sheet_data)] = RowIndex(sheet_data)
+    return idx
+
+
 def _row_of(sheet_data: etree._Element, row: int) -> etree._Element:
     """The ``<row r=row>``, created in order when missing."""
-    index = 0
-    for i, r in enumerate(sheet_data):
-        rn = int(r.get("r", "0"))
-        if rn == row:
-            return r
-        if rn < row:
-            index = i + 1
-    new = etree.Element(_M + "row", r=str(row))
-    sheet_data.insert(index, new)
-    return new
+    return row_index(sheet_data).get(row, create=True)
 
 
 def find_cell(sheet_data: etree._Element, ref: str) -> etree._Element | None:
     row, _ = parse_a1(ref)
-    for r in sheet_data:
-        if int(r.get("r", "0")) == row:
-            for c in r:
-                if c.get("r") == ref:
-                    return c
+    r = row_index(sheet_data).get(row, create=False)
+    if r is None:
+        return None
+    for c in r:
+        if c.get("r") == ref:
+            return c
     return None
 
 

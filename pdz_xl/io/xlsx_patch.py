@@ -34,7 +34,14 @@ from ..errors import PdzError, WorkbookWriteError
 from .marks_registry import REGISTRY_SHEET, read_registry, registry_sheet
 from .notes import add_notes, remove_notes
 from .package import CT_WORKSHEET, NS_MAIN, NS_R, Package, SheetEntry
-from .sheet_xml import cell_element, child, find_cell, put_cell, render_owned
+from .sheet_xml import (
+    cell_element,
+    child,
+    clear_row_indexes,
+    find_cell,
+    put_cell,
+    render_owned,
+)
 from .styles_append import StyleBook
 from .xlsx_sniff import lock_file_for
 
@@ -65,7 +72,10 @@ def apply_changeset(src: str | Path, changeset: Changeset, dest: str | Path | No
                 "riprovare.", file=str(path))
     pkg = Package(src)
     editor = _Editor(pkg)
-    notes = editor.apply(changeset)
+    try:
+        notes = editor.apply(changeset)
+    finally:
+        clear_row_indexes()
     result = WriteResult(dest=dest, changed_parts=pkg.changed_parts(), notes=notes)
     if in_place and backup:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
