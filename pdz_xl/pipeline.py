@@ -16,7 +16,7 @@ from .validate.config import config_for_grid
 from .validate.engine import counts
 from .validate.sheet import clear_changeset, report_changeset
 
-STEPS = ("valida", "alloca", "pulisci")
+STEPS = ("valida", "alloca", "triennale", "pulisci")
 
 
 @dataclass
@@ -46,6 +46,12 @@ def run_steps(grid: WorkbookGrid, plan: Plan, steps: tuple[str, ...] | list[str]
         cs, plan, _allocation = allocation_changeset(grid, plan)
         outcome.changeset = outcome.changeset.merge(cs)
         outcome.summaries["alloca"] = "; ".join(cs.summary) or "nessuna riga da allocare"
+    if "triennale" in steps:
+        from .triennial.build import triennial_changeset
+
+        cs, _data = triennial_changeset(grid, plan, per=per, generated_on=generated_on)
+        outcome.changeset = outcome.changeset.merge(cs)
+        outcome.summaries["triennale"] = "; ".join(cs.summary)
     if "valida" in steps:
         findings = validate_plan(plan, config_for_grid(grid, tolerance_cents))
         outcome.errori, outcome.avvisi = counts(findings)

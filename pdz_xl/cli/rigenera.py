@@ -30,14 +30,18 @@ def register(app: typer.Typer) -> None:
         no_backup: bool = typer.Option(False, "--no-backup",
                                        help="Con --in-place: non tenere la copia."),
         alloca: bool = typer.Option(False, "--alloca", help="Alloca le righe senza canali."),
+        triennale: bool = typer.Option(False, "--triennale",
+                                       help="Rigenera il foglio «Triennale PDZ»."),
+        per: str = typer.Option("area", "--per", help="Triennale per area o per obiettivo."),
         jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Processi in parallelo."),
         json_out: bool = typer.Option(False, "--json", help="Risultati in JSON."),
     ) -> None:
-        """Legge e controlla ogni cartella di lavoro e (a richiesta) alloca i canali."""
+        """Legge e controlla ogni cartella e, a richiesta, alloca e genera il triennale."""
         files, problems = discover(paths)
-        steps = (("alloca",) if alloca else ()) + ("valida",)
+        steps = (("alloca",) if alloca else ()) + (("triennale",) if triennale else ()) \
+            + ("valida",)
         options = BatchOptions(steps=steps, out_dir=out, in_place=in_place,
-                               backup=not no_backup)
+                               backup=not no_backup, per=per)
         job = functools.partial(process_file, options=options)
         results = [FileResult(file=str(p), status="errore", message=f"{p}: {why}")
                    for p, why in problems]

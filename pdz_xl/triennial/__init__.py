@@ -1,0 +1,1 @@
+"""The three-year sheet (Piano economico – preventivo triennale) and its data package."""
