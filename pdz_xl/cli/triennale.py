@@ -1,4 +1,8 @@
-"""``pdz-xl triennale``: generate the "Triennale PDZ" sheet (and the data package)."""
+"""``pdz-xl triennale``: generate the "Triennale PDZ" sheet (and the data package).
+
+``triennale FILE [-o OUT] [--per area|obiettivo] [--anno1 dichiarati|righe] [--fdp DIR]
+[--data AAAA-MM-GG] [--ambito TESTO]``
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,6 @@ from pathlib import Path
 import typer
 
 from ..errors import PdzError
-from ..io.xlsx_patch import apply_changeset
-from ..io.xlsx_reader import read_workbook
-from ..layout.detect import detect_plan
 from .common import fail
 
 
@@ -22,26 +23,47 @@ def register(app: typer.Typer) -> None:
                                  help="File di uscita (predefinito: il file stesso, con "
                                       "copia di sicurezza)."),
         per: str = typer.Option("area", "--per", help="Costi per area o per obiettivo."),
+        anno1: str = typer.Option("dichiarati", "--anno1",
+                                  help="Anno 1 dei costi: «dichiarati» (il totale scritto "
+                                       "del gruppo quando c'è) o «righe» (sempre la somma "
+                                       "delle righe). Un «Anno 1» scritto in «Proiezioni "
+                                       "PDZ» vale comunque."),
         fdp: Path = typer.Option(None, "--fdp",
                                  help="Cartella dove esportare il Fiscal Data Package."),
         data: str = typer.Option(None, "--data", help="Data di generazione da scrivere."),
+        ambito: str = typer.Option(None, "--ambito",
+                                   help="Nome dell'ambito nell'intestazione (predefinito: "
+                                        "il nome del file)."),
     ) -> None:
         """Genera il foglio «Triennale PDZ»: costi e ricavi dei tre anni, saldo, grafici."""
+        from ..io.xlsx_patch import apply_changeset
+        from ..io.xlsx_reader import read_workbook
+        from ..layout.detect import detect_plan
         from ..triennial.build import triennial_changeset
         from ..triennial.fdp import export_fdp
 
         if per not in ("area", "obiettivo"):
-            fail("--per vale area oppure obiettivo.")
+            fail("--per vale «area» oppure «obiettivo».")
+        if anno1 not in ("dichiarati", "righe"):
+            fail("--anno1 vale «dichiarati» oppure «righe».")
         try:
-            grid = read_workbook(file)
+            grid = read_workbook(file)  # the grid too (not just load_plan): projections
             plan = detect_plan(grid)
-            changeset, result = triennial_changeset(grid, plan, per=per, generated_on=data)
+            changeset, result = triennial_changeset(
+                grid, plan, per=per, year1=anno1,  # type: ignore[arg-type]
+                generated_on=data, ambito=ambito)
+            if out is not None:
+                out.parent.mkdir(parents=True, exist_ok=True)
             written = apply_changeset(file, changeset, out or file)
         except PdzError as exc:
             fail(exc)
-        typer.echo(f"scritto {written.dest}: " + "; ".join(changeset.summary))
+        typer.echo(f"scritto {written.dest}" + (f" (copia di sicurezza {written.backup})"
+                                                 if written.backup else ""))
+        for line in changeset.summary:
+            typer.echo(f"  {line}")
         if fdp is not None:
-            path = export_fdp(result, fdp, f"Piano triennale {file.name}")
+            path = export_fdp(result, fdp, f"Piano triennale {result.years[0]}-"
+                              f"{result.years[2]} – {ambito or file.stem}")
             typer.echo(f"Fiscal Data Package in {path}")
 
     app.command("triennale")(triennale)

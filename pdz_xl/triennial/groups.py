@@ -1,0 +1,164 @@
+"""What the triennial tables add up: cost groups (area or obiettivo) with their lines and
+stated totals, revenue channels with their revenue-table cells, and where year 1 of each
+comes from (:class:`~.model.Source`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..channels.catalog import default_catalog, normalise_label
+from ..money import Cents, format_eur
+from ..plan import Line, Plan, StatedTotal
+from .model import Per, Source, Year1Mode
+
+_LOWER = ("servizio", "azione")  # totals inside a group that may stand for its lines
+_NUMBER = re.compile(r"^(?:obiettivo\s*)?(\d+)\b")
+
+
+@dataclass
+class CostGroup:
+    """An area or obiettivo: its lines in workbook order and the totals inside it."""
+
+    key: str
+    label: str
+    lines: list[Line]
+    totals: list[StatedTotal] = field(default_factory=list)  # own level first
+
+
+@dataclass
+class Channel:
+    """A channel of the revenue table: its items (+1) and deductions (−1) for year 1."""
+
+    code: str
+    label: str
+    refs: list[tuple[str, int, Cents]]
+    amount: Cents
+
+
+def cost_groups(plan: Plan, per: Per) -> list[CostGroup]:
+    """The groups at level ``per``, in the order their first line appears."""
+    groups: dict[str, CostGroup] = {}
+    owner: dict[int, str] = {}
+    for ln in plan.lines:
+        g = next((g for g in ln.groups if g.level == per), None)
+        if g is None:
+            key, label = f"{per}:-", f"(senza {per})"
+        elif per == "obiettivo" and g.number is not None:
+            key, label = f"obiettivo:{g.number}", f"{g.number}: {g.label}"
+        else:
+            key, label = f"{per}:{normalise_label(g.text or g.label)}", g.text or g.label
+        groups.setdefault(key, CostGroup(key, label, [])).lines.append(ln)
+        owner[ln.id] = key
+    order = {per: 0, **{lvl: i + 1 for i, lvl in enumerate(_LOWER)}}
+    for t in sorted(plan.totals, key=lambda t: order.get(t.level, 9)):
+        keys = {owner.get(i) for i in t.line_ids}
+        if t.level in order and len(keys) == 1 and None not in keys:
+            groups[keys.pop()].totals.append(t)  # type: ignore[index]
+    return list(groups.values())
+
+
+def _stated(t: StatedTotal, year: int) -> tuple[Cents | None, str | None]:
+    return t.amounts.get(year), t.amount_cells.get(year)
+
+
+def year1_source(group: CostGroup, plan: Plan, per: Per, mode: Year1Mode
+                 ) -> tuple[Cents, Source]:
+    """Year 1 of a cost group and the cells its formula adds up.
+
+    Totals of the group (its own level, then servizio and azione) replace their lines in
+    the formula when they are live (a formula) and equal to their lines; in ``dichiarati``
+    mode a typed total at the group's own level is taken as stated. The lines no chosen
+    total covers are referenced one by one (contiguous rows become ranges later).
+    """
+    year = plan.plan_year
+    amount = {ln.id: ln.amount(year) for ln in group.lines}
+    covered: set[int] = set()
+    refs: list[tuple[str, int, Cents]] = []
+    value = 0
+    notes: list[str] = []
+    stated_used = False
+    for t in group.totals:
+        stated, cell = _stated(t, year)
+        ids = set(t.line_ids)
+        if stated is None or cell is None or not ids or ids & covered:
+            continue
+        lines_sum = sum(amount[i] for i in ids)
+        live = t.formulas.get(year) is not None
+        if live and stated == lines_sum:
+            pass
+        elif not live and mode == "dichiarati" and t.level == per:
+            stated_used = True
+            if stated != lines_sum:
+                notes.append(f"anno 1 dal totale dichiarato ({format_eur(stated)}); "
+                             f"le righe sommano {format_eur(lines_sum)}")
+        else:
+            continue
+        covered |= ids
+        refs.append((cell, 1, stated))
+        value += stated
+    for ln in group.lines:
+        if ln.id not in covered and ln.amounts.get(year) is not None and \
+                year in ln.amount_cells:
+            refs.append((ln.amount_cells[year], 1, amount[ln.id]))
+            value += amount[ln.id]
+    kind = "dichiarato" if stated_used else "righe"
+    return value, Source(kind=kind, refs=refs, note="; ".join(notes) or None)
+
+
+def revenue_channels(plan: Plan) -> list[Channel]:
+    """Channels of the revenue table for the plan year, in table order."""
+    year = plan.plan_year
+    out: dict[str, Channel] = {}
+    labels: dict[str, list[str]] = {}
+    for r in plan.revenues:
+        if r.channel is None or r.kind not in ("item", "deduction"):
+            continue
+        sign = 1 if r.kind == "item" else -1
+        if r.amounts:
+            cell, amount = r.amount_cells.get(year), r.amounts.get(year)
+        else:
+            cell, amount = r.amount_cell, r.amount
+        ch = out.setdefault(r.channel, Channel(r.channel, r.channel, [], 0))
+        if r.kind == "item":
+            labels.setdefault(r.channel, []).append(r.label)
+        if cell is not None and amount is not None:
+            ch.refs.append((cell, sign, sign * amount))
+            ch.amount += sign * amount
+    for code, ch in out.items():
+        names = labels.get(code, [])
+        ch.label = names[0] if len(names) == 1 else code.replace("_", " ")
+    return list(out.values())
+
+
+def resolver(groups: list[CostGroup], channels: list[Channel]):
+    """``resolve(kind, label, key)`` for the projections table (see
+    :data:`~.projections.Resolver`): by key, by label, by obiettivo number, by catalog."""
+    group_keys = {g.key for g in groups}
+    by_label: dict[str, str] = {}
+    for g in groups:
+        by_label[normalise_label(g.label)] = g.key
+        by_label.setdefault(normalise_label(g.key.split(":", 1)[1]), g.key)
+    channel_keys = {c.code for c in channels}
+    channel_labels = {normalise_label(c.label): c.code for c in channels}
+    channel_labels.update({normalise_label(c.code): c.code for c in channels})
+    catalog = default_catalog()
+
+    def resolve(kind: str, label: str, key: str) -> str | None:
+        n = normalise_label(label)
+        if kind == "costo":
+            if key in group_keys:
+                return key
+            if n in by_label:
+                return by_label[n]
+            m = _NUMBER.match(n)
+            number_key = f"obiettivo:{m.group(1)}" if m else None
+            return number_key if number_key in group_keys else None
+        if key in channel_keys:
+            return key
+        if n in channel_labels:
+            return channel_labels[n]
+        code, _year = catalog.resolve(label)
+        return code if code in channel_keys else None
+
+    return resolve
