@@ -24,6 +24,7 @@ class CostGroup:
     label: str
     lines: list[Line]
     totals: list[StatedTotal] = field(default_factory=list)  # own level first
+    names: set[str] = field(default_factory=set)  # other spellings: bare label, cell text
 
 
 @dataclass
@@ -48,7 +49,10 @@ def cost_groups(plan: Plan, per: Per) -> list[CostGroup]:
             key, label = f"obiettivo:{g.number}", f"{g.number}: {g.label}"
         else:
             key, label = f"{per}:{normalise_label(g.text or g.label)}", g.text or g.label
-        groups.setdefault(key, CostGroup(key, label, [])).lines.append(ln)
+        group = groups.setdefault(key, CostGroup(key, label, []))
+        group.lines.append(ln)
+        if g is not None and not group.names:
+            group.names = {t for t in (g.label, g.text) if t}
         owner[ln.id] = key
     order = {per: 0, **{lvl: i + 1 for i, lvl in enumerate(_LOWER)}}
     for t in sorted(plan.totals, key=lambda t: order.get(t.level, 9)):
@@ -138,7 +142,9 @@ def resolver(groups: list[CostGroup], channels: list[Channel]):
     by_label: dict[str, str] = {}
     for g in groups:
         by_label[normalise_label(g.label)] = g.key
-        by_label.setdefault(normalise_label(g.key.split(":", 1)[1]), g.key)
+    for g in groups:
+        for name in (*sorted(g.names), g.key.split(":", 1)[1]):
+            by_label.setdefault(normalise_label(name), g.key)
     channel_keys = {c.code for c in channels}
     channel_labels = {normalise_label(c.label): c.code for c in channels}
     channel_labels.update({normalise_label(c.code): c.code for c in channels})
