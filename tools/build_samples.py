@@ -5,10 +5,14 @@ sheet per area with several tables, each with its own header and channel columns
 ``Azione n: ...`` rows and ``TOTALE ...`` rows; the revenue table, the 2020-2021 comparison
 and the pluriennale; for 2018 the obiettivi with their azioni and lines and the
 "Piano economico – preventivo triennale" with the revenue table. A stated total that
-equals its lines is a ``SUM`` formula (with its cached value); one that does not is the
-document's number, typed — that is how the slips got into the documents.
+equals its components is a formula (``SUM`` with its cached value); one that does not is
+the document's number, typed — that is how the slips got into the documents.
 
-Run: ``.venv/bin/python tools/build_samples.py [--out DIR]`` (default ``workbooks/``).
+Both workbooks also carry a «Regole PDZ» sheet (allocation rules, see
+``pdz_xl/allocate/rules.py``); the allocation and validation suites rely on it.
+
+Run: ``.venv/bin/python tools/build_samples.py [--out DIR]`` (default ``workbooks/``);
+the data folder is ``$PDZ_SHARED_DATA`` or ``../shared/data`` next to the repository.
 Same input, same bytes: fixed document properties, no timestamps.
 """
 
@@ -19,11 +23,15 @@ import csv
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -32,6 +40,9 @@ from pdz_xl.money import EUR_FORMAT  # noqa: E402
 
 DATA = Path(os.environ.get("PDZ_SHARED_DATA", REPO.parent / "shared" / "data"))
 CREATED = dt.datetime(2021, 3, 1, 9, 0, 0)
+"""Fixed creation date in the document properties (keeps the bytes stable)."""
+
+Row = dict[str, str]
 
 CHANNEL_HEADERS = {
     "FNPS": "FNPS 2021", "FSOL": "FSOL 2021", "FSR": "FSR 2021", "COMUNI": "COMUNI",
@@ -39,6 +50,8 @@ CHANNEL_HEADERS = {
     "AVANZO_NON_VINCOLATO": "AVANZO 2020 NON VINCOLATO",
     "ALTRI_FONDI_PROGETTUALI": "ALTRI FONDI PROGETTUALI",
 }
+"""CSV channel column -> the header text the 2021 document prints."""
+
 AREA_SHEETS = {
     "AREA SERVIZI AZIENDALI": "Servizi aziendali",
     "AREA GESTIONE ASSOCIATA SERVIZI": "Gestione associata",
@@ -47,19 +60,35 @@ AREA_SHEETS = {
     "AREA UFFICIO DI PIANO": "Ufficio di piano",
 }
 
-# po2018_lines.csv misses one line that the source document has
-# (seeds/piano_operativo_2018.txt, obiettivo 10, after "Azione 5: PRO-VI":
-# "Azione 6: Sportello badanti / Azione di supporto alla domiciliarità € 10.000,00").
-# The document's TOTALE OBIETTIVO 10 (875.733,92) and its triennial table include it.
-ERRATA_2018 = [
-    {"after": ("10", "Azione 5: PRO-VI", "Provi"),
-     "line": {"obiettivo_n": "10", "obiettivo": "MISURE DISTRETTUALI E REGIONALI",
+
+@dataclass(frozen=True)
+class Erratum:
+    """A line the CSV misses although the source document has it."""
+
+    after: tuple[str, str, str]
+    """(obiettivo_n, azione, voce) of the CSV line it follows."""
+    line: Row
+    source: str
+    """Where the document has it, and what confirms it."""
+
+
+ERRATA_2018: tuple[Erratum, ...] = (
+    Erratum(
+        after=("10", "Azione 5: PRO-VI", "Provi"),
+        line={"obiettivo_n": "10", "obiettivo": "MISURE DISTRETTUALI E REGIONALI",
               "azione": "Azione 6: Sportello badanti",
-              "voce": "Azione di supporto alla domiciliarità", "importo_2018": "10000.00"}},
-]
+              "voce": "Azione di supporto alla domiciliarità", "importo_2018": "10000.00"},
+        source="seeds/piano_operativo_2018.txt lines 212-213 (after «Azione 5: PRO-VI» / "
+               "«Provi» € 80.000,00); TOTALE OBIETTIVO 10 € 875.733,92 (line 214) and the "
+               "triennial table (line 346) include it, the CSV lines sum to 865.733,92",
+    ),
+)
+"""po2018_lines.csv transcription omissions, confirmed by the document's own totals.
+A line-by-line comparison of both documents with the CSVs found no other difference."""
 
 
-def read_csv(name: str) -> list[dict[str, str]]:
+# ------------------------------------------------------------------------------ data
+def read_csv(name: str) -> list[Row]:
     """Rows of a data file."""
     with (DATA / name).open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -70,8 +99,34 @@ def dec(text: str) -> Decimal | None:
     return Decimal(text) if text.strip() else None
 
 
+def is_amount(text: str) -> bool:
+    """True when a CSV cell holds a number (summary tables also hold notes as text)."""
+    return text[:1].isdigit() or text[:1] == "-"
+
+
+def decimal_sum(parts: Iterable[Decimal | None]) -> Decimal:
+    """Exact sum; blank cells count as nothing."""
+    return sum((p for p in parts if p is not None), Decimal(0))
+
+
+def sum_formula(ranges: Sequence[str]) -> str:
+    """``=SUM(C5:C16,C20:C33)``."""
+    return "=SUM(" + ",".join(ranges) + ")"
+
+
+def col_range(col: int, first: int, last: int) -> str:
+    """A1 range of one column between two 0-based rows: (2, 4, 15) -> C5:C16."""
+    return xl_range(first, col, last, col)
+
+
+def cell(row: int, col: int) -> str:
+    """A1 name of a 0-based cell: (4, 1) -> B5."""
+    return xl_rowcol_to_cell(row, col)
+
+
+# ------------------------------------------------------------------------------ book
 class Book:
-    """XlsxWriter workbook with the formats the samples use."""
+    """An XlsxWriter workbook with the formats the samples use."""
 
     def __init__(self, path: Path) -> None:
         self.wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
@@ -85,56 +140,84 @@ class Book:
         self.money_bold = self.wb.add_format({"num_format": EUR_FORMAT, "bold": True})
         self.text = self.wb.add_format({})
 
-    def sheet(self, name: str, widths: list[float]):
+    def sheet(self, name: str, widths: Sequence[float]) -> Worksheet:
+        """A new sheet with these column widths (A, B, ...)."""
         ws = self.wb.add_worksheet(name)
-        for i, w in enumerate(widths):
-            ws.set_column(i, i, w)
+        for i, width in enumerate(widths):
+            ws.set_column(i, i, width)
         return ws
 
-    def amount(self, ws, row: int, col: int, value: Decimal | None, bold: bool = False) -> None:
+    def label(self, ws: Worksheet, row: int, text: str, bold: bool = False) -> None:
+        """Text in column A."""
+        ws.write(row, 0, text, self.bold if bold else self.text)
+
+    def amount(self, ws: Worksheet, row: int, col: int, value: Decimal | None,
+               bold: bool = False) -> None:
+        """An amount in euro format; a blank stays an empty cell, 0 is the number 0."""
         if value is not None:
             ws.write_number(row, col, float(value), self.money_bold if bold else self.money)
 
-    def total(self, ws, row: int, col: int, stated: Decimal | None, ranges: list[str],
-              parts: list[Decimal | None]) -> None:
-        """A stated total: SUM formula when it equals its parts, else the typed number."""
+    def total(self, ws: Worksheet, row: int, col: int, stated: Decimal | None, formula: str,
+              parts: Iterable[Decimal | None]) -> bool:
+        """A stated total: ``formula`` (cached value = stated) when the stated number equals
+        the exact sum of ``parts``, else the typed number. Returns True for a formula."""
         if stated is None:
-            return
-        actual = sum((p for p in parts if p is not None), Decimal(0))
-        if actual == stated:
-            ws.write_formula(row, col, "=SUM(" + ",".join(ranges) + ")", self.money_bold,
-                             float(stated))
-        else:
-            ws.write_number(row, col, float(stated), self.money_bold)
+            return False
+        if decimal_sum(parts) == stated:
+            ws.write_formula(row, col, formula, self.money_bold, float(stated))
+            return True
+        ws.write_number(row, col, float(stated), self.money_bold)
+        return False
 
     def close(self) -> None:
+        """Write the file."""
         self.wb.close()
 
 
-def write_azioni(book: Book, ws, row: int, lines: list[dict], amounts) -> int:
-    """A bold «Azione n: ...» row before each azione's lines; returns the next free row.
-    ``amounts(row, line)`` writes a line's amount cells."""
-    azione = None
-    for line in lines:
-        if line["azione"] != azione:
-            azione = line["azione"]
-            ws.write(row, 0, azione, book.bold)
-            row += 1
-        ws.write(row, 0, line["voce"], book.text)
-        amounts(row, line)
+AmountWriter = Callable[[int, Row], None]
+
+
+def write_azioni(book: Book, ws: Worksheet, row: int, lines: Sequence[Row],
+                 amounts: AmountWriter) -> int:
+    """A bold «Azione n: ...» row before each azione's lines, then each line's voce in A and
+    its amounts via ``amounts(row, line)``; returns the next free row."""
+    for azione, group in groupby(lines, key=lambda r: r["azione"]):
+        book.label(ws, row, azione, bold=True)
         row += 1
+        for line in group:
+            ws.write(row, 0, line["voce"], book.text)
+            amounts(row, line)
+            row += 1
     return row
 
 
-def col(c: int) -> str:
-    """0 -> A."""
-    return xlsxwriter.utility.xl_col_to_name(c)
-
-
 # ----------------------------------------------------------------------------- 2021
+BUDGET_COLS = {1: "budget_2020", 2: "budget_2021"}
+"""Sheet column (0-based) -> CSV column of the two budget years in the schede."""
+
+
+@dataclass
+class Scope:
+    """Line ranges and amounts a TOTALE row closes, per budget column."""
+
+    ranges: dict[int, list[str]]
+    parts: dict[int, list[Decimal | None]]
+
+    @classmethod
+    def empty(cls) -> Scope:
+        return cls({c: [] for c in BUDGET_COLS}, {c: [] for c in BUDGET_COLS})
+
+    def add(self, table: Sequence[Row], first: int, last: int) -> None:
+        """Add a table whose line rows are ``first..last`` (0-based, azione rows inside)."""
+        for c, key in BUDGET_COLS.items():
+            self.ranges[c].append(col_range(c, first, last))
+            self.parts[c].extend(dec(r[key]) for r in table)
+
+
 def build_2021(path: Path) -> None:
+    """piano_programma_2021.xlsx."""
     lines = read_csv("pp2021_lines.csv")
-    totals = {r["area"] + "|" + r["servizio"]: r for r in read_csv("pp2021_totals.csv")}
+    totals = {(r["area"], r["servizio"]): r for r in read_csv("pp2021_totals.csv")}
     book = Book(path)
     for area, area_lines in groupby(lines, key=lambda r: r["area"]):
         _area_sheet_2021(book, area, list(area_lines), totals)
@@ -145,141 +228,147 @@ def build_2021(path: Path) -> None:
     book.close()
 
 
-def _area_sheet_2021(book: Book, area: str, area_lines: list[dict], totals: dict) -> None:
-    width = 2 + max(len(r["colonne_canali_della_tabella"].split("|")) for r in area_lines)
-    ws = book.sheet(AREA_SHEETS[area], [58] + [16] * width)
-    ws.merge_range(0, 0, 0, width, "BUDGET 2021 – SCHEDE", book.title)
-    ws.write(1, 0, area, book.bold)
+def _area_sheet_2021(book: Book, area: str, area_lines: list[Row],
+                     totals: dict[tuple[str, str], Row]) -> None:
+    """One area: title, area name, then its tables with their TOTALE rows."""
+    last_col = 2 + max(len(r["colonne_canali_della_tabella"].split("|")) for r in area_lines)
+    ws = book.sheet(AREA_SHEETS[area], [58] + [16] * last_col)
+    ws.merge_range(0, 0, 0, last_col, "BUDGET 2021 – SCHEDE", book.title)
+    book.label(ws, 1, area, bold=True)
     row = 3
-    area_ranges: dict[int, list[str]] = {1: [], 2: []}
-    area_parts: dict[int, list] = {1: [], 2: []}
+    area_scope = Scope.empty()
     tables = [list(g) for _, g in groupby(area_lines, key=lambda r: r["tabella"])]
-    for t_index, table in enumerate(tables):
-        channels = table[0]["colonne_canali_della_tabella"].split("|")
+    for index, table in enumerate(tables):
+        first, row = _table_2021(book, ws, row, table)
+        area_scope.add(table, first, row - 1)
+        table_scope = Scope.empty()
+        table_scope.add(table, first, row - 1)
         servizio = table[0]["servizio"]
-        ws.write(row, 0, servizio, book.header)
-        ws.write_row(row, 1, ["BUDGET 2020", "BUDGET 2021"]
-                     + [CHANNEL_HEADERS[c] for c in channels], book.header)
-        row += 1
-        first = row
-
-        def amounts(r: int, line: dict, channels=channels) -> None:
-            book.amount(ws, r, 1, dec(line["budget_2020"]))
-            book.amount(ws, r, 2, dec(line["budget_2021"]))
-            for k, c in enumerate(channels):
-                book.amount(ws, r, 3 + k, dec(line[c]))
-
-        row = write_azioni(book, ws, row, table, amounts)
-        last = row - 1
-        for c in (1, 2):
-            area_ranges[c].append(f"{col(c)}{first + 1}:{col(c)}{last + 1}")
-            key = "budget_2020" if c == 1 else "budget_2021"
-            area_parts[c].extend(dec(r[key]) for r in table)
-        stated = totals.get(area + "|" + servizio) if servizio else None
-        is_last = t_index == len(tables) - 1
-        if stated is None and is_last:
-            stated = totals.get(area + "|")
-            ranges, parts = area_ranges, area_parts
-        else:
-            ranges = {c: [f"{col(c)}{first + 1}:{col(c)}{last + 1}"] for c in (1, 2)}
-            parts = {1: [dec(r["budget_2020"]) for r in table],
-                     2: [dec(r["budget_2021"]) for r in table]}
+        stated = totals.get((area, servizio)) if servizio else None
+        scope = table_scope
+        if stated is None and index == len(tables) - 1:
+            stated, scope = totals.get((area, "")), area_scope
         if stated is not None:
-            ws.write(row, 0, stated["voce_totale"], book.bold)
-            book.total(ws, row, 1, dec(stated["totale_dichiarato_2020"]), ranges[1], parts[1])
-            book.total(ws, row, 2, dec(stated["totale_dichiarato_2021"]), ranges[2], parts[2])
+            _total_row_2021(book, ws, row, stated, scope)
             row += 1
         row += 1
 
 
+def _table_2021(book: Book, ws: Worksheet, row: int, table: list[Row]) -> tuple[int, int]:
+    """Header row (servizio or blank, the two years, the table's own channel columns in the
+    document's order), then the azioni; returns (first line row, next free row)."""
+    channels = table[0]["colonne_canali_della_tabella"].split("|")
+    ws.write(row, 0, table[0]["servizio"], book.header)
+    ws.write_row(row, 1, ["BUDGET 2020", "BUDGET 2021"]
+                 + [CHANNEL_HEADERS[c] for c in channels], book.header)
+
+    def amounts(r: int, line: Row) -> None:
+        for c, key in BUDGET_COLS.items():
+            book.amount(ws, r, c, dec(line[key]))
+        for k, code in enumerate(channels):
+            book.amount(ws, r, 3 + k, dec(line[code]))
+
+    return row + 1, write_azioni(book, ws, row + 1, table, amounts)
+
+
+def _total_row_2021(book: Book, ws: Worksheet, row: int, stated: Row, scope: Scope) -> None:
+    """A bold TOTALE row: amounts in the two budget columns only, channel cells blank."""
+    book.label(ws, row, stated["voce_totale"], bold=True)
+    for c, year in ((1, "2020"), (2, "2021")):
+        book.total(ws, row, c, dec(stated[f"totale_dichiarato_{year}"]),
+                   sum_formula(scope.ranges[c]), scope.parts[c])
+
+
+REVENUE_BOLD = {"Totale avanzo 2020", "Totale Entrate 2021", "TOTALE BUDGET", "TOTALE PO 2021"}
+AVANZO = ("Avanzo gestionale 2020 vincolato", "Avanzo gestionale 2020 - non vincolato")
+FIRST_ENTRATA, LAST_ENTRATA = "FNPS 2021", "Fondi ATS"
+
+
 def _revenue_sheet_2021(book: Book) -> None:
+    """«Canali di finanziamento 2021»: every revenue row; the four totals are formulas
+    where the stated number equals its components."""
     rows = read_csv("pp2021_canali.csv")
     ws = book.sheet("Canali 2021", [70, 18])
     ws.write(0, 0, "CANALI DI FINANZIAMENTO 2021", book.title)
     ws.write_row(2, 0, ["ENTRATE PREVISIONALI ESERCIZIO 2021", "IMPORTO"], book.header)
-    first = 3
-    index = {r["voce"]: first + i for i, r in enumerate(rows)}
+    labels = [r["voce"] for r in rows]
+    at = {voce: 3 + i for i, voce in enumerate(labels)}
     value = {r["voce"]: dec(r["importo_2021"]) for r in rows}
-    avanzo = ["Avanzo gestionale 2020 vincolato", "Avanzo gestionale 2020 - non vincolato"]
-    entrate = [r["voce"] for r in rows[3:20]]
-    quote = [r["voce"] for r in rows if "Quota vincolata" in r["voce"]]
-    bold_rows = {"Totale avanzo 2020", "Totale Entrate 2021", "TOTALE BUDGET", "TOTALE PO 2021"}
-    for r in rows:
-        voce, i = r["voce"], index[r["voce"]]
-        ws.write(i, 0, voce, book.bold if voce in bold_rows else book.text)
-        stated = value[voce]
-        if voce == "Totale avanzo 2020":
-            book.total(ws, i, 1, stated, [f"B{index[avanzo[0]] + 1}:B{index[avanzo[1]] + 1}"],
-                       [value[a] for a in avanzo])
-        elif voce == "Totale Entrate 2021":
-            book.total(ws, i, 1, stated, [f"B{index[entrate[0]] + 1}:B{index[entrate[-1]] + 1}"],
-                       [value[e] for e in entrate])
-        elif voce == "TOTALE BUDGET":
-            parts = [value["Totale avanzo 2020"], *[value[e] for e in entrate]]
-            book.total(ws, i, 1, stated, [f"B{index['Totale avanzo 2020'] + 1}",
-                                          f"B{index[entrate[0]] + 1}:B{index[entrate[-1]] + 1}"],
-                       parts)
-        elif voce == "TOTALE PO 2021":
-            budget = value["TOTALE BUDGET"]
-            net = budget - sum(value[q] for q in quote)
-            if net == stated:
-                formula = f"=B{index['TOTALE BUDGET'] + 1}" + "".join(
-                    f"-B{index[q] + 1}" for q in quote)
-                ws.write_formula(i, 1, formula, book.money_bold, float(stated))
-            else:
-                book.amount(ws, i, 1, stated, bold=True)
+    entrate = labels[labels.index(FIRST_ENTRATA):labels.index(LAST_ENTRATA) + 1]
+    quote = [voce for voce in labels if "Quota vincolata" in voce]
+    avanzo_range = xl_range(at[AVANZO[0]], 1, at[AVANZO[1]], 1)
+    entrate_range = xl_range(at[entrate[0]], 1, at[entrate[-1]], 1)
+    totals: dict[str, tuple[str, list[Decimal | None]]] = {
+        "Totale avanzo 2020": (sum_formula([avanzo_range]), [value[a] for a in AVANZO]),
+        "Totale Entrate 2021": (sum_formula([entrate_range]), [value[e] for e in entrate]),
+        "TOTALE BUDGET": (sum_formula([cell(at["Totale avanzo 2020"], 1), entrate_range]),
+                          [value["Totale avanzo 2020"], *(value[e] for e in entrate)]),
+        "TOTALE PO 2021": (
+            "=" + cell(at["TOTALE BUDGET"], 1) + "".join("-" + cell(at[q], 1) for q in quote),
+            [value["TOTALE BUDGET"], *(-value[q] for q in quote if value[q] is not None)]),
+    }
+    for voce in labels:
+        book.label(ws, at[voce], voce, bold=voce in REVENUE_BOLD)
+        if voce in totals:
+            formula, parts = totals[voce]
+            book.total(ws, at[voce], 1, value[voce], formula, parts)
         else:
-            book.amount(ws, i, 1, stated)
+            book.amount(ws, at[voce], 1, value[voce])
 
 
-def _simple_summary(book: Book, ws, header_row: int, header: list[str], rows: list[dict],
-                    label_key: str, value_keys: list[str], total_label: str) -> None:
-    """Rows of a summary table with a TOTALE row of SUM formulas where consistent."""
+def _summary_table(book: Book, ws: Worksheet, header_row: int, header: list[str],
+                   rows: list[Row], label_key: str, value_keys: list[str],
+                   total_label: str) -> None:
+    """Header, body rows (amounts, or a note kept as text) and a TOTALE row of SUM
+    formulas where consistent."""
     ws.write_row(header_row, 0, header, book.header)
     body = [r for r in rows if r[label_key] != total_label]
     first = header_row + 1
     for i, r in enumerate(body):
         ws.write(first + i, 0, r[label_key], book.text)
         for k, key in enumerate(value_keys):
-            raw = r[key]
-            if raw and (raw[0].isdigit() or raw[0] == "-"):
-                book.amount(ws, first + i, 1 + k, Decimal(raw))
-            elif raw:
-                ws.write_string(first + i, 1 + k, raw)
+            if is_amount(r[key]):
+                book.amount(ws, first + i, 1 + k, Decimal(r[key]))
+            elif r[key]:
+                ws.write_string(first + i, 1 + k, r[key])
     total = next(r for r in rows if r[label_key] == total_label)
-    trow = first + len(body)
-    ws.write(trow, 0, total_label, book.bold)
+    total_row = first + len(body)
+    ws.write(total_row, 0, total_label, book.bold)
     for k, key in enumerate(value_keys):
-        parts = [Decimal(r[key]) for r in body if r[key][:1].isdigit()]
-        c = col(1 + k)
-        book.total(ws, trow, 1 + k, Decimal(total[key]), [f"{c}{first + 1}:{c}{trow}"], parts)
+        book.total(ws, total_row, 1 + k, Decimal(total[key]),
+                   sum_formula([col_range(1 + k, first, total_row - 1)]),
+                   [Decimal(r[key]) for r in body if is_amount(r[key])])
 
 
 def _confronto_sheet_2021(book: Book) -> None:
+    """«Confronto 2020 - 2021» per obiettivo."""
     ws = book.sheet("Confronto 2020-2021", [52, 20, 22, 24])
     ws.write(0, 0, "CONFRONTO 2020 - 2021", book.title)
-    _simple_summary(book, ws, 2, ["OBIETTIVI", "PO 2020", "PRE CONSUNTIVO 2020", "BUDGET 2021"],
-                    read_csv("pp2021_confronto.csv"), "obiettivo",
-                    ["po_2020", "preconsuntivo_2020", "budget_2021"], "TOTALE BUDGET")
+    _summary_table(book, ws, 2, ["OBIETTIVI", "PO 2020", "PRE CONSUNTIVO 2020", "BUDGET 2021"],
+                   read_csv("pp2021_confronto.csv"), "obiettivo",
+                   ["po_2020", "preconsuntivo_2020", "budget_2021"], "TOTALE BUDGET")
 
 
 def _pluriennale_sheet_2021(book: Book) -> None:
+    """«Budget pluriennale 2021-2023» per area."""
     ws = book.sheet("Budget pluriennale", [44, 18, 18, 18])
     ws.write(0, 0, "BUDGET PLURIENNALE 2021-2023", book.title)
-    _simple_summary(book, ws, 2, ["AREE", "BUDGET 2021", "BUDGET 2022", "BUDGET 2023"],
-                    read_csv("pp2021_pluriennale.csv"), "area",
-                    ["budget_2021", "budget_2022", "budget_2023"], "TOTALE BUDGET")
+    _summary_table(book, ws, 2, ["AREE", "BUDGET 2021", "BUDGET 2022", "BUDGET 2023"],
+                   read_csv("pp2021_pluriennale.csv"), "area",
+                   ["budget_2021", "budget_2022", "budget_2023"], "TOTALE BUDGET")
 
 
-# ------------------------------------------------------------------------ rules
+# ----------------------------------------------------------------------------- rules
 RULES_HEADER = ["Canale", "Area/Obiettivo", "Servizio", "Azione", "Voce", "Ammesso",
                 "Priorità", "Quota min %", "Quota max %"]
+
+RuleRow = tuple[str, str, str, str, str, str, int]
 
 # A rule set a planner would recognise for 2018 (the document has no per-line split):
 # restricted FNA on the FNA measures, PROVINCIA on the provincial plan, ATS on the CDD and
 # the network of services, COMUNI first on the services managed together (gestione
 # associata), the regional fund on the network of services, other funds on projects.
-RULES_2018 = [
+RULES_2018: list[RuleRow] = [
     ("FNA", "*MISURE DISTRETTUALI*", "", "*FNA*", "", "sì", 1),
     ("PROVINCIA", "", "", "", "*Provincia*", "sì", 1),
     ("ATS", "*GESTIONE ASSOCIATA*", "", "*CDD*", "", "sì", 1),
@@ -291,10 +380,10 @@ RULES_2018 = [
 ]
 
 
-def rules_2021() -> list[tuple]:
+def rules_2021() -> list[RuleRow]:
     """The purposes the 2021 document gives its restricted funds: each azione where it
     uses AVANZO VINCOLATO or ALTRI FONDI PROGETTUALI."""
-    out: dict[tuple, None] = {}
+    out: dict[RuleRow, None] = {}
     for r in read_csv("pp2021_lines.csv"):
         for code in ("AVANZO_VINCOLATO", "ALTRI_FONDI_PROGETTUALI"):
             if r[code] and Decimal(r[code]) != 0:
@@ -303,28 +392,46 @@ def rules_2021() -> list[tuple]:
     return list(out)
 
 
-def rules_sheet(book: Book, rows: list[tuple]) -> None:
+def rules_sheet(book: Book, rules: list[RuleRow]) -> None:
+    """The «Regole PDZ» sheet the allocation reads."""
     ws = book.sheet("Regole PDZ", [26, 40, 30, 44, 30, 9, 9, 11, 11])
     ws.write(0, 0, "Regole di allocazione: per ogni riga e canale vale la prima regola che "
                    "corrisponde; «*» vale qualsiasi testo.", book.text)
     ws.write_row(2, 0, RULES_HEADER, book.header)
-    for i, row in enumerate(rows):
-        ws.write_row(3 + i, 0, list(row))
+    for i, rule in enumerate(rules):
+        ws.write_row(3 + i, 0, list(rule))
 
 
 # ----------------------------------------------------------------------------- 2018
-def lines_2018() -> list[dict[str, str]]:
+def apply_errata(rows: list[Row], errata: Iterable[Erratum]) -> list[Row]:
+    """The rows with each erratum's line inserted after its anchor line (skipped when the
+    data already has it there)."""
+    out = list(rows)
+    for fix in errata:
+        anchors = [i for i, r in enumerate(out)
+                   if (r["obiettivo_n"], r["azione"], r["voce"]) == fix.after]
+        if len(anchors) != 1:
+            raise SystemExit(f"erratum: riga di riferimento {fix.after} trovata "
+                             f"{len(anchors)} volte in po2018_lines.csv")
+        at = anchors[0] + 1
+        if at < len(out) and out[at] == fix.line:
+            continue
+        out.insert(at, dict(fix.line))
+    return out
+
+
+def lines_2018() -> list[Row]:
     """The 2018 lines with the errata applied."""
-    rows = read_csv("po2018_lines.csv")
-    for fix in ERRATA_2018:
-        n, azione, voce = fix["after"]
-        at = next(i for i, r in enumerate(rows)
-                  if (r["obiettivo_n"], r["azione"], r["voce"]) == (n, azione, voce))
-        rows.insert(at + 1, dict(fix["line"]))
-    return rows
+    return apply_errata(read_csv("po2018_lines.csv"), ERRATA_2018)
+
+
+def obiettivo_heading(n: str, name: str) -> str:
+    """The document's heading: «OBIETTIVO 1: CARTELLA SOCIALE», but «15. UFFICIO DI PIANO»."""
+    return f"{n}. {name}" if n == "15" else f"OBIETTIVO {n}: {name}"
 
 
 def build_2018(path: Path) -> None:
+    """piano_operativo_2018.xlsx."""
     book = Book(path)
     _detail_sheet_2018(book)
     _triennale_sheet_2018(book)
@@ -333,6 +440,7 @@ def build_2018(path: Path) -> None:
 
 
 def _detail_sheet_2018(book: Book) -> None:
+    """«Piano Operativo 2018»: obiettivi, azioni, lines and TOTALE OBIETTIVO n."""
     ws = book.sheet("Piano Operativo 2018", [80, 18])
     ws.merge_range(0, 0, 0, 1, "PIANO OPERATIVO 2018", book.title)
     ws.write_row(1, 0, ["OBIETTIVI / AZIONI / VOCI DI COSTO", "BUDGET 2018"], book.header)
@@ -340,55 +448,58 @@ def _detail_sheet_2018(book: Book) -> None:
               for r in read_csv("po2018_totals.csv")}
     row = 2
     for n, group in groupby(lines_2018(), key=lambda r: r["obiettivo_n"]):
-        group = list(group)
-        heading = (f"{n}. {group[0]['obiettivo']}" if n == "15"
-                   else f"OBIETTIVO {n}: {group[0]['obiettivo']}")
-        ws.write(row, 0, heading, book.bold)
-        row += 1
-        first = row
-        row = write_azioni(book, ws, row, group,
+        lines = list(group)
+        book.label(ws, row, obiettivo_heading(n, lines[0]["obiettivo"]), bold=True)
+        first = row + 1
+        row = write_azioni(book, ws, first, lines,
                            lambda r, line: book.amount(ws, r, 1, dec(line["importo_2018"])))
-        ws.write(row, 0, f"TOTALE OBIETTIVO {n}", book.bold)
-        book.total(ws, row, 1, totals[n], [f"B{first + 1}:B{row}"],
-                   [dec(r["importo_2018"]) for r in group])
+        book.label(ws, row, f"TOTALE OBIETTIVO {n}", bold=True)
+        book.total(ws, row, 1, totals[n], sum_formula([col_range(1, first, row - 1)]),
+                   [dec(r["importo_2018"]) for r in lines])
         row += 2
 
 
+TRIENNIAL_YEARS = ["anno_2018", "anno_2019", "anno_2020"]
+
+
 def _triennale_sheet_2018(book: Book) -> None:
+    """«Piano economico – preventivo triennale»: the cost table, a blank row, revenues."""
     ws = book.sheet("Preventivo triennale", [46, 18, 18, 18, 20])
     ws.write(0, 0, "PIANO ECONOMICO – PREVENTIVO TRIENNALE", book.title)
-    keys = ["anno_2018", "anno_2019", "anno_2020"]
     next_row = _triennial_table(book, ws, 2, "MACRO BUDGET – VOCI DI COSTO",
-                                read_csv("po2018_triennale_costi.csv"), keys)
+                                read_csv("po2018_triennale_costi.csv"))
     _triennial_table(book, ws, next_row + 1, "CANALI DI FINANZIAMENTO AGGREGATI RICAVI",
-                     read_csv("po2018_triennale_canali.csv"), keys)
+                     read_csv("po2018_triennale_canali.csv"))
 
 
-def _triennial_table(book: Book, ws, header_row: int, title: str, rows: list[dict],
-                     keys: list[str]) -> int:
+def _triennial_table(book: Book, ws: Worksheet, header_row: int, title: str,
+                     rows: list[Row]) -> int:
+    """Header, one row per voce (years typed, TRIENNIO a SUM where consistent) and a
+    TOTALE row; returns the next free row."""
     ws.write_row(header_row, 0, [title, "ANNO 2018", "ANNO 2019", "ANNO 2020", "TRIENNIO"],
                  book.header)
     body = [r for r in rows if r["voce"] != "TOTALE"]
     first = header_row + 1
-    for i, r in enumerate(body):
-        row = first + i
+    for row, r in enumerate(body, start=first):
         ws.write(row, 0, r["voce"], book.text)
-        for k, key in enumerate(keys):
+        for k, key in enumerate(TRIENNIAL_YEARS):
             book.amount(ws, row, 1 + k, Decimal(r[key]))
-        book.total(ws, row, 4, Decimal(r["triennio"]), [f"B{row + 1}:D{row + 1}"],
-                   [Decimal(r[k]) for k in keys])
+        book.total(ws, row, 4, Decimal(r["triennio"]), sum_formula([xl_range(row, 1, row, 3)]),
+                   [Decimal(r[k]) for k in TRIENNIAL_YEARS])
     total = next(r for r in rows if r["voce"] == "TOTALE")
-    trow = first + len(body)
-    ws.write(trow, 0, "TOTALE", book.bold)
-    for k, key in enumerate([*keys, "triennio"]):
-        c = col(1 + k)
-        book.total(ws, trow, 1 + k, Decimal(total[key]), [f"{c}{first + 1}:{c}{trow}"],
+    total_row = first + len(body)
+    ws.write(total_row, 0, "TOTALE", book.bold)
+    for k, key in enumerate([*TRIENNIAL_YEARS, "triennio"]):
+        book.total(ws, total_row, 1 + k, Decimal(total[key]),
+                   sum_formula([col_range(1 + k, first, total_row - 1)]),
                    [Decimal(r[key]) for r in body])
-    return trow + 1
+    return total_row + 1
 
 
+# ------------------------------------------------------------------------------ main
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Build both samples into ``--out``."""
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--out", type=Path, default=REPO / "workbooks")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
