@@ -17,7 +17,14 @@ from ..changeset import Changeset
 from ..grid import WorkbookGrid
 from ..money import Cents, format_eur
 from ..plan import Plan
-from .groups import cost_groups, resolver, revenue_channels, year1_source
+from .groups import (
+    Channel,
+    CostGroup,
+    cost_groups,
+    resolver,
+    revenue_channels,
+    year1_source,
+)
 from .model import TRIENNIAL_SHEET, Per, Row, Source, Triennial, Year1Mode
 from .projections import PROJECTIONS_SHEET, Projection, parse_projections, projections_sheet
 
@@ -43,11 +50,13 @@ def _years(first: Cents, p: Projection) -> list[Cents]:
     return [first, first, first]
 
 
-def default_projections(plan: Plan, per: Per) -> list[Projection]:
+def default_projections(plan: Plan, per: Per, *, groups: list[CostGroup] | None = None,
+                        channels: list[Channel] | None = None) -> list[Projection]:
     """Every row «come anno 1»; ALTRI FONDI (or ALTRI FONDI PROGETTUALI, or the last
-    channel) balances."""
-    rows = [Projection(kind="costo", key=g.key, label=g.label) for g in cost_groups(plan, per)]
-    channels = revenue_channels(plan)
+    channel) balances. ``groups``/``channels``: already computed for this plan and ``per``."""
+    groups = cost_groups(plan, per) if groups is None else groups
+    channels = revenue_channels(plan) if channels is None else channels
+    rows = [Projection(kind="costo", key=g.key, label=g.label) for g in groups]
     codes = [c.code for c in channels]
     balancing = next((c for c in _BALANCING if c in codes), codes[-1] if codes else None)
     rows += [Projection(kind="ricavo", key=c.code, label=c.label,
@@ -57,12 +66,15 @@ def default_projections(plan: Plan, per: Per) -> list[Projection]:
 
 
 def build_triennial(plan: Plan, projections: list[Projection], per: Per = "area",
-                    year1: Year1Mode = "dichiarati") -> Triennial:
+                    year1: Year1Mode = "dichiarati", *, groups: list[CostGroup] | None = None,
+                    channels: list[Channel] | None = None) -> Triennial:
     """The three years of costs and revenues, computed exactly (integer cents)."""
+    groups = cost_groups(plan, per) if groups is None else groups
+    channels = revenue_channels(plan) if channels is None else channels
     y1 = plan.plan_year
     data = Triennial(years=[y1, y1 + 1, y1 + 2], per=per, year1=year1, costs=[], revenues=[])
     by_key = {(p.kind, p.key): p for p in projections}
-    for g in cost_groups(plan, per):
+    for g in groups:
         p = by_key.get(("costo", g.key)) or Projection(kind="costo", key=g.key, label=g.label)
         value, source = year1_source(g, plan, per, year1)
         if p.year1 is not None:
@@ -71,7 +83,7 @@ def build_triennial(plan: Plan, projections: list[Projection], per: Per = "area"
         if p.rule == "bilancia":
             data.warnings.append(f"«{g.label}»: «bilanciamento» vale solo per i ricavi; "
                                  "uso «come anno 1»")
-    for c in revenue_channels(plan):
+    for c in channels:
         p = by_key.get(("ricavo", c.code)) or Projection(kind="ricavo", key=c.code,
                                                         label=c.label)
         value, source = c.amount, Source(kind="ricavi", refs=c.refs)
@@ -126,9 +138,9 @@ def triennial_changeset(grid: WorkbookGrid | None, plan: Plan, *, per: Per = "ar
     projections, problems = parse_projections(sheet, resolver(groups, channels))
     sheets = []
     if sheet is None:
-        projections = default_projections(plan, per)
+        projections = default_projections(plan, per, groups=groups, channels=channels)
         sheets.append(projections_sheet(projections, [plan.plan_year + k for k in range(3)]))
-    data = build_triennial(plan, projections, per, year1)
+    data = build_triennial(plan, projections, per, year1, groups=groups, channels=channels)
     data.warnings[:0] = problems
     if sheet is not None:
         known = {(p.kind, p.key) for p in projections}
