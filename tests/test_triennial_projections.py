@@ -211,3 +211,14 @@ def test_command_line_rejects_a_bad_option(tmp_path):
     assert proc.returncode == 2 and "--per" in proc.stderr
     proc = _cli(str(PO2018), "-o", str(tmp_path / "x.xlsx"), "--anno1", "boh")
     assert proc.returncode == 2 and "--anno1" in proc.stderr
+
+
+def test_rules_that_cannot_apply_are_reported(plan2018):
+    projections = default_projections(plan2018, "obiettivo")
+    projections[0].rule = "crescita"  # no rate
+    projections[1].rule = "bilancia"  # a cost cannot balance
+    data = build_triennial(plan2018, projections, "obiettivo")
+    assert data.costs[0].years == [data.costs[0].years[0]] * 3
+    assert data.costs[1].years == [data.costs[1].years[0]] * 3 and not data.costs[1].balancing
+    assert any("senza tasso" in w and "1: CARTELLA SOCIALE" in w for w in data.warnings)
+    assert any("vale solo per i ricavi" in w for w in data.warnings)

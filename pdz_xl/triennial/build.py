@@ -80,9 +80,6 @@ def build_triennial(plan: Plan, projections: list[Projection], per: Per = "area"
         if p.year1 is not None:
             value, source = p.year1, _typed(value, p)
         data.costs.append(Row(g.key, g.label, _years(value, p), source, p))
-        if p.rule == "bilancia":
-            data.warnings.append(f"«{g.label}»: «bilanciamento» vale solo per i ricavi; "
-                                 "uso «come anno 1»")
     for c in channels:
         p = by_key.get(("ricavo", c.code)) or Projection(kind="ricavo", key=c.code,
                                                         label=c.label)
@@ -90,9 +87,21 @@ def build_triennial(plan: Plan, projections: list[Projection], per: Per = "area"
         if p.year1 is not None:
             value, source = p.year1, _typed(value, p)
         data.revenues.append(Row(c.code, c.label, _years(value, p), source, p))
+    _rule_warnings(data)
     _balance(data)
     _check(data)
     return data
+
+
+def _rule_warnings(data: Triennial) -> None:
+    for r in data.costs + data.revenues:
+        p = r.projection
+        if p.rule == "crescita" and p.growth is None:
+            data.warnings.append(f"«{r.label}»: «crescita» senza tasso in Crescita %; "
+                                 "uso «come anno 1»")
+        if p.kind == "costo" and p.rule == "bilancia":
+            data.warnings.append(f"«{r.label}»: «bilanciamento» vale solo per i ricavi; "
+                                 "uso «come anno 1»")
 
 
 def _typed(read: Cents, p: Projection) -> Source:

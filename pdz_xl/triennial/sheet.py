@@ -180,8 +180,7 @@ def _note(r: Row) -> str | None:
 
 
 def _decimal(d: Decimal) -> str:
-    text = format(d.normalize(), "f")
-    return text
+    return format(d.normalize(), "f")
 
 
 def _charts(data: Triennial, first_cost: int, last_cost: int, first_rev: int,
