@@ -405,7 +405,7 @@ def _check_triennial(header_row: int, title: str, csv_name: str) -> int:
     for row, label, *cells in table[:-1]:  # TRIENNIO: =SUM(Bn:Dn) when the years add up
         consistent = sum(map(cell_cents, cells[:3])) == cell_cents(cells[3])
         f = formulas(name, sheet)[f"E{row}"].value
-        assert f == f"=SUM(B{row}:D{row})" if consistent else isinstance(f, float), label
+        assert f == f"=SUM(B{row}:D{row})" if consistent else isinstance(f, (int, float)), label
     total_row = table[-1][0]
     assert table[-1][1] == "TOTALE" and values(name, sheet)[f"A{total_row}"].font.b
     for k, col in enumerate("BCDE"):
