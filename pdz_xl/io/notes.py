@@ -1,157 +1,224 @@
-"""Cell notes (legacy comments + their VML shapes) that the product adds and removes.
+"""Cell notes (legacy comments) that the product adds, updates and removes.
 
-Our comments carry the author ``pdz-xl`` and our VML shapes an id starting with
-``_pdz_``, so removing ours never touches the user's own comments.
+A note is two things in the package: a ``<comment>`` in the sheet's comments part and a
+VML shape (``ObjectType="Note"``) in its legacy drawing. Ours carry the author
+``pdz-xl``; the user's own comments are never changed, and a cell that already has a
+user's note keeps it (ours is not added there).
+
+The VML drawing is edited as text, not parsed: Excel writes VML that is not always
+well-formed XML (``<br>`` in text boxes), and the user's shapes must keep their bytes.
+Our shapes declare their own namespaces and are inserted before the closing tag; a note's
+shape is found again by its ``x:Row``/``x:Column`` (which survive a re-save in Excel).
 """
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from ..cells import parse_a1
-from .package import CT_COMMENTS, CT_VML, NS_MAIN, NS_R, Package, SheetEntry, clean_text
-from .sheet_xml import child
+from .package import CT_COMMENTS, CT_VML, NS_MAIN, NS_R, Package, clean_text
+from .sheet_xml import SheetDoc, child
 
 AUTHOR = "pdz-xl"
 _M = f"{{{NS_MAIN}}}"
 _V = "urn:schemas-microsoft-com:vml"
 _O = "urn:schemas-microsoft-com:office:office"
 _X = "urn:schemas-microsoft-com:office:excel"
-_VML_EMPTY = (
-    f'<xml xmlns:v="{_V}" xmlns:o="{_O}" xmlns:x="{_X}"><o:shapelayout v:ext="edit">'
-    '<o:idmap v:ext="edit" data="9"/></o:shapelayout><v:shapetype id="_x0000_t202" '
-    'coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke '
-    'joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype></xml>'
-).encode()
+_NS = f'xmlns:v="{_V}" xmlns:o="{_O}" xmlns:x="{_X}"'
+_SHAPETYPE = (f'<v:shapetype {_NS} id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+              'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
+              '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>')
+_SHAPE_RE = re.compile(r"<v:shape\b[^>]*>.*?</v:shape>", re.S)
+_FRAME_RE = re.compile(r"<v:shapetype\b.*?</v:shapetype>|<o:shapelayout\b.*?</o:shapelayout>",
+                       re.S)
+_IDMAP_RE = re.compile(rb"<o:idmap\b[^>]*\bdata=\"([0-9, ]+)\"")
 
 
-def _parts(pkg: Package, entry: SheetEntry) -> tuple[str | None, str | None]:
-    comments = vml = None
-    for _rid, rtype, target in pkg.relationships(entry.part):
-        if rtype.endswith("/comments"):
-            comments = target
-        elif rtype.endswith("/vmlDrawing"):
-            vml = target
-    return comments, vml
-
-
-def _shape(ref: str, text_id: int) -> etree._Element:
+def _shape(ref: str) -> str:
+    """Our VML note shape for a cell (hidden until the pointer is over the cell)."""
     row, col = parse_a1(ref)
-    shape = etree.Element(f"{{{_V}}}shape", id=f"_pdz_{row}_{col}", type="#_x0000_t202",
-                          style="position:absolute;margin-left:80pt;margin-top:2pt;"
-                                "width:220pt;height:80pt;z-index:1;visibility:hidden",
-                          fillcolor="#ffffe1")
-    shape.set(f"{{{_O}}}insetmode", "auto")
-    etree.SubElement(shape, f"{{{_V}}}fill", color2="#ffffe1")
-    etree.SubElement(shape, f"{{{_V}}}shadow", on="t", color="black", obscured="t")
-    path = etree.SubElement(shape, f"{{{_V}}}path")
-    path.set(f"{{{_O}}}connecttype", "none")
-    etree.SubElement(etree.SubElement(shape, f"{{{_V}}}textbox",
-                                      style="mso-direction-alt:auto"), "div",
-                     style="text-align:left")
-    data = etree.SubElement(shape, f"{{{_X}}}ClientData", ObjectType="Note")
-    etree.SubElement(data, f"{{{_X}}}MoveWithCells")
-    etree.SubElement(data, f"{{{_X}}}SizeWithCells")
-    etree.SubElement(data, f"{{{_X}}}Anchor").text = \
-        f"{col}, 15, {max(row - 2, 0)}, 2, {col + 3}, 15, {row + 3}, 16"
-    etree.SubElement(data, f"{{{_X}}}AutoFill").text = "False"
-    etree.SubElement(data, f"{{{_X}}}Row").text = str(row - 1)
-    etree.SubElement(data, f"{{{_X}}}Column").text = str(col - 1)
-    return shape
+    return (f'<v:shape {_NS} id="_pdz_note_{row}_{col}" type="#_x0000_t202" '
+            'style="position:absolute;margin-left:80pt;margin-top:2pt;width:220pt;'
+            'height:80pt;z-index:1;visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">'
+            '<v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/>'
+            '<v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto">'
+            '<div style="text-align:left"></div></v:textbox>'
+            '<x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
+            f'<x:Anchor>{col}, 15, {max(row - 2, 0)}, 2, {col + 3}, 15, {row + 3}, 16'
+            f'</x:Anchor><x:AutoFill>False</x:AutoFill><x:Row>{row - 1}</x:Row>'
+            f'<x:Column>{col - 1}</x:Column></x:ClientData></v:shape>')
 
 
-def add_notes(pkg: Package, entry: SheetEntry, sheet_root: etree._Element,
-              notes: dict[str, str]) -> bool:
-    """Add our notes to a sheet (its XML root is edited in place). False if impossible."""
-    if not notes:
-        return True
-    comments_part, vml_part = _parts(pkg, entry)
-    if vml_part is not None:
-        try:
-            vml = etree.fromstring(pkg.get(vml_part))
-        except etree.XMLSyntaxError:
-            return False  # a VML drawing we cannot edit safely: fill only
-    else:
-        vml = etree.fromstring(_VML_EMPTY)
-        vml_part = pkg.unique_name("xl/drawings/vmlDrawing{}.vml")
-        pkg.ensure_default("vml", CT_VML)
-        rid = pkg.add_relationship(entry.part, "vmlDrawing", vml_part)
-        legacy = child(sheet_root, "legacyDrawing")
-        legacy.set(f"{{{NS_R}}}id", rid)
-    if comments_part is not None:
-        comments = etree.fromstring(pkg.get(comments_part))
-    else:
-        comments = etree.Element(_M + "comments", nsmap={None: NS_MAIN})
-        etree.SubElement(comments, _M + "authors")
-        etree.SubElement(comments, _M + "commentList")
-        comments_part = pkg.unique_name("xl/comments{}.xml")
-        pkg.add_override(comments_part, CT_COMMENTS)
-        pkg.add_relationship(entry.part, "comments", comments_part)
-    authors = comments.find(_M + "authors")
-    names = [a.text for a in authors]
-    if AUTHOR not in names:
-        etree.SubElement(authors, _M + "author").text = AUTHOR
-        names.append(AUTHOR)
-    author_id = str(names.index(AUTHOR))
-    clist = comments.find(_M + "commentList")
-    taken = {c.get("ref") for c in clist}
-    for ref, text in sorted(notes.items(), key=lambda kv: parse_a1(kv[0])):
-        if ref in taken:
-            continue  # the user already has a note there: keep theirs, the fill still shows
-        comment = etree.SubElement(clist, _M + "comment", ref=ref, authorId=author_id)
-        run = etree.SubElement(etree.SubElement(comment, _M + "text"), _M + "t")
-        run.text = clean_text(text)
-        run.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        vml.append(_shape(ref, len(clist)))
-    pkg.put(comments_part, comments)
-    pkg.put(vml_part, etree.tostring(vml))
-    return True
+def _is_note_at(shape: str, row: int, col: int) -> bool:
+    return ('ObjectType="Note"' in shape and f"<x:Row>{row - 1}</x:Row>" in shape
+            and f"<x:Column>{col - 1}</x:Column>" in shape)
 
 
-def remove_notes(pkg: Package, entry: SheetEntry, sheet_root: etree._Element,
-                 refs: set[str]) -> None:
-    """Remove our notes at ``refs``; drop the parts if nothing else is left in them."""
-    comments_part, vml_part = _parts(pkg, entry)
-    if comments_part is None:
-        return
-    comments = etree.fromstring(pkg.get(comments_part))
-    authors = [a.text for a in comments.find(_M + "authors")]
-    ours = str(authors.index(AUTHOR)) if AUTHOR in authors else None
-    clist = comments.find(_M + "commentList")
-    for c in list(clist):
-        if c.get("authorId") == ours and c.get("ref") in refs:
+class SheetNotes:
+    """The comments part and VML drawing of one sheet, edited together."""
+
+    def __init__(self, pkg: Package, sheet_part: str, sheet: SheetDoc) -> None:
+        self.pkg = pkg
+        self.sheet_part = sheet_part
+        self.sheet = sheet
+        self.comments_part = self.vml_part = None
+        for rel in pkg.relationships(sheet_part):
+            if rel.external:
+                continue
+            if rel.is_type("comments"):
+                self.comments_part = rel.target
+            elif rel.is_type("vmlDrawing"):
+                self.vml_part = rel.target
+
+    # ------------------------------------------------------------ reading
+    def _comments(self) -> etree._Element | None:
+        return self.pkg.xml(self.comments_part) if self.comments_part else None
+
+    def _author_id(self, comments: etree._Element, create: bool) -> str | None:
+        authors = comments.find(_M + "authors")
+        names = [a.text for a in authors]
+        if AUTHOR not in names:
+            if not create:
+                return None
+            etree.SubElement(authors, _M + "author").text = AUTHOR
+            names.append(AUTHOR)
+        return str(names.index(AUTHOR))
+
+    def user_notes(self) -> set[str]:
+        """Cells carrying a note that is not ours."""
+        comments = self._comments()
+        if comments is None:
+            return set()
+        ours = self._author_id(comments, create=False)
+        return {c.get("ref") for c in comments.iterfind(f"{_M}commentList/{_M}comment")
+                if c.get("authorId") != ours}
+
+    # ------------------------------------------------------------ writing
+    def _create_parts(self) -> None:
+        if self.comments_part is None:
+            comments = etree.Element(_M + "comments", nsmap={None: NS_MAIN})
+            etree.SubElement(comments, _M + "authors")
+            etree.SubElement(comments, _M + "commentList")
+            self.comments_part = self.pkg.unique_name("xl/comments{}.xml")
+            self.pkg.put(self.comments_part, comments)
+            self.pkg.add_override(self.comments_part, CT_COMMENTS)
+            self.pkg.add_relationship(self.sheet_part, "comments", self.comments_part)
+        if self.vml_part is None:
+            self.vml_part = self.pkg.unique_name("xl/drawings/vmlDrawing{}.vml")
+            self.pkg.put(self.vml_part, self._empty_vml())
+            self.pkg.ensure_default("vml", CT_VML)
+            rid = self.pkg.add_relationship(self.sheet_part, "vmlDrawing", self.vml_part)
+            child(self.sheet.root, "legacyDrawing").set(f"{{{NS_R}}}id", rid)
+            self.sheet.changed = True
+
+    def _empty_vml(self) -> bytes:
+        """A VML drawing with a shape-id block no other drawing of the workbook uses."""
+        used = {0}
+        for name in self.pkg.names():
+            if name.endswith(".vml"):
+                for m in _IDMAP_RE.finditer(self.pkg.read(name)):
+                    used.update(int(x) for x in m.group(1).replace(b" ", b"").split(b",") if x)
+        return (f'<xml {_NS}><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" '
+                f'data="{max(used) + 1}"/></o:shapelayout>{_SHAPETYPE}</xml>').encode()
+
+    def put(self, notes: dict[str, str]) -> set[str]:
+        """Write our notes (replacing our earlier text); returns the cells noted.
+
+        A cell with a user's note keeps it and is left out of the result.
+        """
+        if not notes:
+            return set()
+        theirs = self.user_notes()
+        wanted = {ref: text for ref, text in notes.items() if ref not in theirs}
+        if not wanted:
+            return set()
+        self._create_parts()
+        comments = self._comments()
+        author = self._author_id(comments, create=True)
+        clist = comments.find(_M + "commentList")
+        existing = {c.get("ref"): c for c in clist if c.get("authorId") == author}
+        vml = self.pkg.read(self.vml_part).decode("utf-8", "surrogateescape")
+        shapes = []
+        for ref, text in sorted(wanted.items(), key=lambda kv: parse_a1(kv[0])):
+            comment = existing.get(ref)
+            if comment is None:
+                comment = etree.SubElement(clist, _M + "comment", ref=ref, authorId=author)
+            for node in list(comment):
+                comment.remove(node)
+            t = etree.SubElement(etree.SubElement(comment, _M + "text"), _M + "t")
+            t.text = clean_text(text)
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            row, col = parse_a1(ref)
+            if not any(_is_note_at(s, row, col) for s in _SHAPE_RE.findall(vml)):
+                shapes.append(_shape(ref))
+        self.pkg.touch(self.comments_part)
+        if shapes:
+            if 'id="_x0000_t202"' not in vml:
+                shapes.insert(0, _SHAPETYPE)
+            end = vml.rstrip().rfind("</")
+            vml = vml[:end] + "".join(shapes) + vml[end:]
+            self.pkg.put(self.vml_part, vml.encode("utf-8", "surrogateescape"))
+        return set(wanted)
+
+    def remove(self, refs: set[str]) -> None:
+        """Remove our notes at ``refs``; drop the parts when nothing is left in them."""
+        comments = self._comments()
+        if comments is None or not refs:
+            return
+        author = self._author_id(comments, create=False)
+        if author is None:
+            return
+        clist = comments.find(_M + "commentList")
+        gone = [c for c in clist if c.get("authorId") == author and c.get("ref") in refs]
+        if not gone:
+            return
+        for c in gone:
             clist.remove(c)
-    vml = None
-    if vml_part is not None:
-        try:
-            vml = etree.fromstring(pkg.get(vml_part))
-        except etree.XMLSyntaxError:
-            vml = None
-    if vml is not None:
-        wanted = {"_pdz_{}_{}".format(*parse_a1(r)) for r in refs}
-        for shape in list(vml.iter(f"{{{_V}}}shape")):
-            if shape.get("id") in wanted:
-                shape.getparent().remove(shape)
-    if len(clist) == 0:
-        _drop(pkg, entry, sheet_root, comments_part, vml_part, vml)
-        return
-    pkg.put(comments_part, comments)
-    if vml is not None and vml_part is not None:
-        pkg.put(vml_part, etree.tostring(vml))
+        authors = comments.find(_M + "authors")
+        if int(author) == len(authors) - 1 and not any(
+                c.get("authorId") == author for c in clist):
+            authors.remove(authors[-1])  # our author entry was appended last: take it back
+        self.pkg.touch(self.comments_part)
+        self._remove_shapes({parse_a1(c.get("ref")) for c in gone})
+        if len(clist) == 0:
+            self._drop_comments()
 
+    def _remove_shapes(self, cells: set[tuple[int, int]]) -> None:
+        if self.vml_part is None:
+            return
+        vml = self.pkg.read(self.vml_part).decode("utf-8", "surrogateescape")
 
-def _drop(pkg: Package, entry: SheetEntry, sheet_root, comments_part: str,
-          vml_part: str | None, vml) -> None:
-    """No comment left: remove the comments part, and the VML if it held only notes."""
-    for rid, _t, target in pkg.relationships(entry.part):
-        if target == comments_part:
-            pkg.remove_relationship(entry.part, rid)
-    pkg.delete(comments_part)
-    if vml_part is not None and vml is not None and not list(vml.iter(f"{{{_V}}}shape")):
-        for rid, _t, target in pkg.relationships(entry.part):
-            if target == vml_part:
-                pkg.remove_relationship(entry.part, rid)
-                legacy = sheet_root.find(_M + "legacyDrawing")
-                if legacy is not None and legacy.get(f"{{{NS_R}}}id") == rid:
-                    sheet_root.remove(legacy)
-        pkg.delete(vml_part)
+        def keep(m: re.Match[str]) -> str:
+            return "" if any(_is_note_at(m.group(0), r, c) for r, c in cells) else m.group(0)
+
+        new = _SHAPE_RE.sub(keep, vml)
+        if new == vml:
+            return
+        if "<v:" not in _FRAME_RE.sub("", new):  # nothing left but layout and shapetypes
+            self._drop_vml()
+            return
+        self.pkg.put(self.vml_part, new.encode("utf-8", "surrogateescape"))
+
+    def _unlink(self, target: str) -> str | None:
+        rid = None
+        for rel in self.pkg.relationships(self.sheet_part):
+            if not rel.external and rel.target == target:
+                self.pkg.remove_relationship(self.sheet_part, rel.rid)
+                rid = rel.rid
+        self.pkg.delete(target)
+        return rid
+
+    def _drop_comments(self) -> None:
+        self._unlink(self.comments_part)
+        self.comments_part = None
+
+    def _drop_vml(self) -> None:
+        rid = self._unlink(self.vml_part)
+        legacy = self.sheet.root.find(_M + "legacyDrawing")
+        if legacy is not None and legacy.get(f"{{{NS_R}}}id") == rid:
+            self.sheet.root.remove(legacy)
+            self.sheet.changed = True
+        self.vml_part = None
+

@@ -1,21 +1,30 @@
-"""Worksheet XML: cell elements, patching cells into a sheet, rendering owned sheets."""
+"""Worksheet XML: cell elements and an editable sheet (rows in order, cells in columns).
+
+Strings are written as inline strings (``t="inlineStr"``), so ``sharedStrings.xml`` is
+never touched; a formula carries its cached result (``<f>..</f><v>..</v>``, ``t="str"``
+for a text result, ``t="b"`` for a boolean, ``t="e"`` for an error).
+"""
 
 from __future__ import annotations
 
+import bisect
+import math
 from decimal import Decimal
 
 from lxml import etree
 
-from ..cells import col_index, col_letters, parse_a1, parse_range
-from ..changeset import CellWrite, OwnedSheet
+from ..cells import col_index, col_letters, parse_a1, parse_range, range_a1
+from ..changeset import CellValue, CellWrite
+from ..errors import WorkbookWriteError
 from .package import NS_MAIN, NS_R, clean_text
-from .styles_append import StyleBook
 
 _M = f"{{{NS_MAIN}}}"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+                          "#GETTING_DATA", "#SPILL!", "#CALC!"})
 
 # CT_Worksheet child order (ECMA-376): new children must go in the right place.
-SHEET_ORDER = [
+SHEET_ORDER = (
     "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
     "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState",
     "dataConsolidate", "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting",
@@ -23,56 +32,60 @@ SHEET_ORDER = [
     "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
     "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
     "controls", "webPublishItems", "tableParts", "extLst",
-]
+)
 
 
 def number_text(value: int | float | Decimal) -> str:
-    """A number as the sheet XML stores it."""
+    """A number as sheet XML stores it (xsd:double lexical form)."""
     if isinstance(value, bool):
         return "1" if value else "0"
-    if isinstance(value, Decimal):
-        text = format(value.normalize(), "f") if value == value.to_integral() else str(value)
-        return text
     if isinstance(value, float):
-        return repr(value) if not value.is_integer() else str(int(value))
+        if not math.isfinite(value):
+            raise ValueError(f"numero non finito: {value}")
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"numero non finito: {value}")
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
     return str(value)
 
 
-def cell_element(ref: str, write: CellWrite, style: int | None) -> etree._Element:
-    """A ``<c>`` element for one write (formula with its cached value)."""
-    c = etree.Element(_M + "c", r=ref)
-    if style:
-        c.set("s", str(style))
-    value = write.value
-    if write.formula:
-        f = etree.SubElement(c, _M + "f")
-        f.text = clean_text(write.formula.lstrip("="))
-        if isinstance(value, str):
-            c.set("t", "str")
-            etree.SubElement(c, _M + "v").text = clean_text(value)
-        elif isinstance(value, bool):
-            c.set("t", "b")
-            etree.SubElement(c, _M + "v").text = "1" if value else "0"
-        elif value is not None:
-            etree.SubElement(c, _M + "v").text = number_text(value)
-        return c
+def _set_value(c: etree._Element, value: CellValue, formula: bool) -> None:
     if value is None:
-        return c
+        return
     if isinstance(value, bool):
         c.set("t", "b")
         etree.SubElement(c, _M + "v").text = "1" if value else "0"
     elif isinstance(value, (int, float, Decimal)):
         etree.SubElement(c, _M + "v").text = number_text(value)
+    elif formula:
+        text = clean_text(str(value))
+        c.set("t", "e" if text in ERROR_VALUES else "str")
+        etree.SubElement(c, _M + "v").text = text
     else:
         c.set("t", "inlineStr")
         t = etree.SubElement(etree.SubElement(c, _M + "is"), _M + "t")
         t.text = clean_text(str(value))
         t.set(_XML_SPACE, "preserve")
+
+
+def cell_element(ref: str, write: CellWrite, style: int | None) -> etree._Element:
+    """A ``<c>`` element for one write (a formula with its cached value)."""
+    c = etree.Element(_M + "c", r=ref)
+    if style:
+        c.set("s", str(style))
+    if write.formula:
+        etree.SubElement(c, _M + "f").text = clean_text(write.formula.removeprefix("="))
+    try:
+        _set_value(c, write.value, bool(write.formula))
+    except ValueError as exc:
+        raise WorkbookWriteError(f"valore non scrivibile in {ref}: {exc}.") from None
     return c
 
 
 def child(root: etree._Element, tag: str, create: bool = True) -> etree._Element | None:
-    """A direct child by local name, created in schema order when missing."""
+    """A direct child of ``<worksheet>`` by local name, created in schema order."""
     node = root.find(_M + tag)
     if node is not None or not create:
         return node
@@ -87,132 +100,167 @@ def child(root: etree._Element, tag: str, create: bool = True) -> etree._Element
     return node
 
 
-class RowIndex:
-    """Row number -> ``<row>`` of a sheetData, so patching n cells is not n full scans."""
+def cell_column(c: etree._Element) -> int:
+    """Column number of a ``<c>`` from its ``r``."""
+    ref = c.get("r", "")
+    return col_index("".join(ch for ch in ref if ch.isalpha()))
 
-    def __init__(self, sheet_data: etree._Element) -> None:
-        self.data = sheet_data
-        self.rows = {int(r.get("r", "0")): r for r in sheet_data}
+
+class SheetDoc:
+    """An editable worksheet: its XML root with a row index over ``sheetData``."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self.root = root
+        self.data = child(root, "sheetData")
+        self._ensure_refs()
+        self.rows = {int(r.get("r")): r for r in self.data.iterfind(_M + "row")}
         self.numbers = sorted(self.rows)
+        self.min_row = self.min_col = 1 << 30
+        self.max_row = self.max_col = 0
+        self.changed = False
+        self._arrays: list[tuple[str, tuple[int, int, int, int]]] | None = None
 
-    def get(self, row: int, create: bool) -> etree._Element | None:
-        found = self.rows.get(row)
+    def _ensure_refs(self) -> None:
+        """Give every row and cell its explicit ``r`` (optional in the schema)."""
+        next_row = 1
+        for row in self.data.iterfind(_M + "row"):
+            if row.get("r") is None:
+                row.set("r", str(next_row))
+            number = int(row.get("r"))
+            next_row = number + 1
+            next_col = 1
+            for c in row.iterfind(_M + "c"):
+                if c.get("r") is None:
+                    c.set("r", f"{col_letters(next_col)}{number}")
+                next_col = cell_column(c) + 1
+
+    def row(self, number: int, create: bool = True) -> etree._Element | None:
+        """The ``<row r=number>``, created in order when missing and asked for."""
+        found = self.rows.get(number)
         if found is not None or not create:
             return found
-        import bisect
-
-        pos = bisect.bisect_left(self.numbers, row)
-        new = etree.Element(_M + "row", r=str(row))
+        pos = bisect.bisect_left(self.numbers, number)
+        new = etree.Element(_M + "row", r=str(number))
+        self.changed = True
         if pos < len(self.numbers):
             self.rows[self.numbers[pos]].addprevious(new)
         else:
             self.data.append(new)
-        self.numbers.insert(pos, row)
-        self.rows[row] = new
+        self.numbers.insert(pos, number)
+        self.rows[number] = new
         return new
 
-
-_INDEXES: dict[int, RowIndex] = {}
-
-
-def clear_row_indexes() -> None:
-    """Forget the cached indexes (end of a write: no element kept alive)."""
-    _INDEXES.clear()
-
-
-def row_index(sheet_data: etree._Element) -> RowIndex:
-    """The (cached) row index of a sheetData element."""
-    idx = _INDEXES.get(id(sheet_data))
-    if idx is None or idx.data is not sheet_data:
-        idx = _INDEXES[id(sheet_data)] = RowIndex(sheet_data)
-    return idx
-
-
-def _row_of(sheet_data: etree._Element, row: int) -> etree._Element:
-    """The ``<row r=row>``, created in order when missing."""
-    return row_index(sheet_data).get(row, create=True)
-
-
-def find_cell(sheet_data: etree._Element, ref: str) -> etree._Element | None:
-    row, _ = parse_a1(ref)
-    r = row_index(sheet_data).get(row, create=False)
-    if r is None:
+    def find(self, ref: str) -> etree._Element | None:
+        """The ``<c>`` at ``ref`` or None."""
+        number, col = parse_a1(ref)
+        row = self.rows.get(number)
+        if row is None:
+            return None
+        for c in row.iterfind(_M + "c"):
+            if cell_column(c) == col:
+                return c
         return None
-    for c in r:
-        if c.get("r") == ref:
-            return c
-    return None
 
-
-def put_cell(sheet_data: etree._Element, element: etree._Element) -> etree._Element | None:
-    """Insert or replace a cell in column order; returns the replaced element."""
-    ref = element.get("r")
-    row, col = parse_a1(ref)
-    r = _row_of(sheet_data, row)
-    index = 0
-    for i, c in enumerate(r):
-        ccol = col_index("".join(ch for ch in c.get("r", "") if ch.isalpha()))
-        if ccol == col:
-            r.replace(c, element)
-            return c
-        if ccol < col:
+    def put(self, element: etree._Element) -> etree._Element | None:
+        """Insert or replace a cell in column order; returns the replaced element."""
+        number, col = parse_a1(element.get("r"))
+        element.set("r", f"{col_letters(col)}{number}")
+        row = self.row(number)
+        self.changed = True
+        index = 0
+        for i, c in enumerate(row):
+            if etree.QName(c).localname != "c":
+                continue  # extLst
+            ccol = cell_column(c)
+            if ccol == col:
+                row.replace(c, element)
+                self._extent(number, col)
+                return c
+            if ccol > col:
+                break
             index = i + 1
-    r.insert(index, element)
-    spans = r.get("spans")
-    if spans:
-        r.attrib.pop("spans")
-    return None
+        row.insert(index, element)
+        if "spans" in row.attrib:  # an optimisation hint; wrong once cells move
+            del row.attrib["spans"]
+        self._extent(number, col)
+        return None
 
+    def _extent(self, number: int, col: int) -> None:
+        self.min_row, self.min_col = min(self.min_row, number), min(self.min_col, col)
+        self.max_row, self.max_col = max(self.max_row, number), max(self.max_col, col)
 
-def render_owned(sheet: OwnedSheet, styles: StyleBook) -> etree._Element:
-    """The whole XML of an owned sheet (drawing/comment links added by the caller)."""
-    root = etree.Element(_M + "worksheet", nsmap={None: NS_MAIN, "r": NS_R})
-    if sheet.tab_color:
-        pr = child(root, "sheetPr")
-        etree.SubElement(pr, _M + "tabColor", rgb="FF" + sheet.tab_color.lstrip("#")[-6:])
-    refs = [parse_a1(w.cell) for w in sheet.cells]
-    if refs:
-        max_row = max(r for r, _ in refs)
-        max_col = max(c for _, c in refs)
-        child(root, "dimension").set("ref", f"A1:{col_letters(max_col)}{max_row}")
-    view = etree.SubElement(child(root, "sheetViews"), _M + "sheetView", workbookViewId="0")
-    if sheet.freeze:
-        frow, fcol = parse_a1(sheet.freeze)
-        pane = etree.SubElement(view, _M + "pane", topLeftCell=sheet.freeze, state="frozen")
-        if fcol > 1:
-            pane.set("xSplit", str(fcol - 1))
-        if frow > 1:
-            pane.set("ySplit", str(frow - 1))
-        pane.set("activePane", "bottomRight" if fcol > 1 and frow > 1 else
-                 ("bottomLeft" if frow > 1 else "topRight"))
-    child(root, "sheetFormatPr").set("defaultRowHeight", "15")
-    if sheet.column_widths:
-        cols = child(root, "cols")
-        for letters, width in sorted(sheet.column_widths.items(), key=lambda kv: col_index(
-                kv[0])):
-            n = col_index(letters)
-            etree.SubElement(cols, _M + "col", min=str(n), max=str(n), width=f"{width:g}",
-                             customWidth="1")
-    data = child(root, "sheetData")
-    links = []
-    for w in sorted(sheet.cells, key=lambda w: parse_a1(w.cell)):
-        style = styles.xf_for(0, w.style) if w.style else None
-        put_cell(data, cell_element(w.cell, w, style))
-        if w.hyperlink:
-            links.append((w.cell, w.hyperlink, str(w.value or "")))
-    if sheet.merged:
-        merges = child(root, "mergeCells")
-        for ref in sheet.merged:
-            parse_range(ref)
-            etree.SubElement(merges, _M + "mergeCell", ref=ref)
-        merges.set("count", str(len(sheet.merged)))
-    if links:
-        hl = child(root, "hyperlinks")
-        for ref, target, display in links:
-            etree.SubElement(hl, _M + "hyperlink", ref=ref, location=target,
-                             display=clean_text(display)[:255])
-    margins = child(root, "pageMargins")
-    for k, v in (("left", "0.7"), ("right", "0.7"), ("top", "0.75"), ("bottom", "0.75"),
-                 ("header", "0.3"), ("footer", "0.3")):
-        margins.set(k, v)
-    return root
+    def remove(self, ref: str) -> None:
+        """Remove the cell at ``ref`` (and its row, if it was a bare row left empty)."""
+        c = self.find(ref)
+        if c is None:
+            return
+        row = c.getparent()
+        row.remove(c)
+        self.changed = True
+        if len(row) == 0 and set(row.attrib) <= {"r", "spans"}:
+            number = int(row.get("r"))
+            self.data.remove(row)
+            del self.rows[number]
+            self.numbers.remove(number)
+
+    def set_style(self, c: etree._Element, style: int) -> None:
+        """Set a cell's style index (0 = the default: no attribute)."""
+        if style:
+            c.set("s", str(style))
+        elif "s" in c.attrib:
+            del c.attrib["s"]
+        self.changed = True
+
+    def array_range(self, ref: str) -> str | None:
+        """The range of a multi-cell array (or data table) formula covering ``ref``."""
+        if self._arrays is None:
+            self._arrays = []
+            for f in self.data.iter(_M + "f"):
+                if f.get("t") in ("array", "dataTable") and ":" in f.get("ref", ""):
+                    try:
+                        self._arrays.append((f.get("ref"), parse_range(f.get("ref"))))
+                    except ValueError:
+                        continue
+        row, col = parse_a1(ref)
+        for text, (r1, c1, r2, c2) in self._arrays:
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                return text
+        return None
+
+    def grow_dimension(self) -> None:
+        """Widen ``<dimension ref>`` to cover the cells written (some readers trust it)."""
+        if not self.max_row:
+            return
+        dim = child(self.root, "dimension", create=False)
+        if dim is None:
+            return
+        ref = dim.get("ref", "A1")
+        try:
+            r1, c1, r2, c2 = parse_range(ref)
+        except ValueError:
+            return
+        wanted = (min(r1, self.min_row), min(c1, self.min_col), max(r2, self.max_row),
+                  max(c2, self.max_col))
+        if wanted != (r1, c1, r2, c2):
+            dim.set("ref", range_a1(*wanted))
+
+    # --------------------------------------------------------------- hyperlinks
+    def set_hyperlink(self, ref: str, location: str, display: str) -> list[str]:
+        """An internal hyperlink on a single cell; returns r:ids of links it replaced."""
+        links = child(self.root, "hyperlinks")
+        self.changed = True
+        dropped = []
+        for h in list(links):
+            if h.get("ref") == ref:
+                rid = h.get(f"{{{NS_R}}}id")
+                if rid:
+                    dropped.append(rid)
+                links.remove(h)
+        etree.SubElement(links, _M + "hyperlink", ref=ref, location=clean_text(location),
+                         display=clean_text(display)[:255])
+        return dropped
+
+    def hyperlink_rids(self) -> set[str]:
+        links = child(self.root, "hyperlinks", create=False)
+        return {h.get(f"{{{NS_R}}}id") for h in links if h.get(f"{{{NS_R}}}id")} \
+            if links is not None else set()

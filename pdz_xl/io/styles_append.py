@@ -11,7 +11,7 @@ import copy
 from lxml import etree
 
 from ..changeset import CellStyle
-from .package import NS_MAIN, Package
+from .package import NS_MAIN, WORKBOOK, Package
 
 _M = f"{{{NS_MAIN}}}"
 _MINIMAL_STYLES = (
@@ -23,6 +23,7 @@ _MINIMAL_STYLES = (
     'numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs></styleSheet>'
 ).encode()
 
+CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 _BUILTIN_FORMAT_IDS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9,
                        "0.00%": 10, "@": 49}
 
@@ -39,20 +40,31 @@ def _shape(el: etree._Element) -> tuple:
 
 
 class StyleBook:
-    """Appends fonts, fills, number formats and xfs to a package's styles.xml."""
+    """Appends fonts, fills, number formats and xfs to a package's styles part."""
 
     def __init__(self, package: Package) -> None:
         self.package = package
-        self._root: etree._Element | None = None
+        self._part: str | None = None
         self._cache: dict[tuple[int, CellStyle], int] = {}
-        self.changed = False
+
+    @property
+    def part(self) -> str:
+        """The styles part (created, with its relationship, if the package has none)."""
+        if self._part is None:
+            found = [r.target for r in self.package.relationships(WORKBOOK)
+                     if r.is_type("styles") and not r.external]
+            if found:
+                self._part = found[0]
+            else:
+                self._part = "xl/styles.xml"
+                self.package.put(self._part, etree.fromstring(_MINIMAL_STYLES))
+                self.package.add_override(self._part, CT_STYLES)
+                self.package.add_relationship(WORKBOOK, "styles", self._part)
+        return self._part
 
     @property
     def root(self) -> etree._Element:
-        if self._root is None:
-            data = self.package.parts.get("xl/styles.xml") or _MINIMAL_STYLES
-            self._root = etree.fromstring(data)
-        return self._root
+        return self.package.xml(self.part)
 
     def _section(self, tag: str) -> etree._Element:
         node = self.root.find(_M + tag)
@@ -65,6 +77,7 @@ class StyleBook:
                 if name in order and order.index(name) < order.index(tag):
                     idx = i + 1
             self.root.insert(idx, node)
+            self.package.touch(self.part)
         return node
 
     def _append(self, tag: str, element: etree._Element) -> int:
@@ -76,7 +89,7 @@ class StyleBook:
                 return i
         section.append(element)
         section.set("count", str(len(section)))
-        self.changed = True
+        self.package.touch(self.part)
         return len(section) - 1
 
     def base_xf(self, index: int) -> etree._Element:
@@ -155,8 +168,3 @@ class StyleBook:
         etree.SubElement(pattern, _M + "fgColor", rgb=_rgb(color))
         etree.SubElement(pattern, _M + "bgColor", indexed="64")
         return self._append("fills", fill)
-
-    def save(self) -> None:
-        """Write styles.xml back if anything was appended."""
-        if self.changed:
-            self.package.put("xl/styles.xml", self.root)

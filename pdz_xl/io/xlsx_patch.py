@@ -1,51 +1,74 @@
 """The write path every command uses: apply a Changeset to an xlsx/xlsm surgically.
 
-Never an openpyxl load/save (it drops cached values, charts, images...). The package is
-edited part by part:
+Never an openpyxl load/save (it drops cached values, charts, images...). The ZIP package
+is edited part by part (:class:`~.package.Package`):
 
-- parts the product does not own are written back byte for byte (other sheets, charts,
-  images, pivot caches, VBA projects, comments, data validation, defined names, tables...);
-- owned sheets (report, triennial, rules...) are created or replaced whole;
-- owned cells in user sheets are patched in place, keeping each cell's style unless the
-  Changeset gives one (new styles are appended to styles.xml, never rewritten);
-- marks (fill + note) are recorded in the veryHidden sheet ``_pdz_segni`` so a second run
-  replaces them and ``marks=[]`` restores every cell's original style;
-- when formulas are written ``xl/calcChain.xml`` (a cache Excel rebuilds) is dropped and
-  ``fullCalcOnLoad`` is set; every formula carries its cached value for other readers.
+- **Byte-identical**: every part the product does not own is copied as the very bytes it
+  was stored with (raw compressed copy): other sheets, charts, images, drawings, pivot
+  tables and caches, ``vbaProject.bin``, comments of other sheets, tables, external links,
+  custom XML, printer settings, ``sharedStrings.xml``, ``docProps/*``...
+- **Owned sheets** (``changeset.sheets``) are created (``<sheet>`` in workbook.xml,
+  relationship, content type; placed after ``after`` or last) or replaced whole, keeping
+  the existing sheet's sheetId, r:id and tab position. Their notes and charts get parts of
+  their own; the parts the previous version linked to are removed (unless another part
+  still uses them, e.g. a pivot cache).
+- **Patched cells** of user sheets (``changeset.cells``) are inserted or replaced in
+  their row, in column order, keeping the cell's style unless a CellStyle is given (then
+  a new xf derived from the cell's own is appended). Overwriting the master cell of a
+  shared formula first gives every dependent its own translated formula; a cell inside a
+  multi-cell array formula is refused.
+- **Styles** are appended to styles.xml (fonts, fills, number formats, cellXfs), never
+  rewritten; identical requests share one appended entry, also across runs.
+- **Marks** (``changeset.marks``) are recorded in the veryHidden sheet ``_pdz_segni``; a
+  second run undoes the previous marks before marking anew; ``marks=[]`` clears them,
+  restoring each cell's original style index and removing only our notes.
+- **calcChain / recalculation**: when a formula cell is written or overwritten, or a
+  sheet holding formulas is replaced or removed, ``xl/calcChain.xml`` (a cache of Excel's
+  calculation order, which would then point at wrong cells) is removed with its
+  relationship and content type; Excel rebuilds it. When formulas are written,
+  ``<calcPr fullCalcOnLoad="1"/>`` is set in workbook.xml so Excel recalculates on
+  opening; every formula also carries its cached value, for readers that do not calculate.
+- ``docProps/app.xml`` (the sheet-name list Excel shows in file properties) is left as it
+  was: Excel does not need it to match and rewrites it on the next save.
 
-Writes are atomic: a temporary file in the destination folder, fsync, ``os.replace``.
-A failure leaves the input untouched and no half-written file. In-place writes keep a
-timestamped backup unless told otherwise. Same input, same bytes.
+Writes are atomic (:mod:`.atomic`): a temporary file in the destination folder, fsync,
+``os.replace``; a failure leaves the input untouched and no half-written file. In-place
+writes keep a timestamped backup unless told otherwise. Same input and Changeset, same
+bytes: parts we write have a fixed ZIP date and stable order, and a part that comes out
+equal to what it was is copied raw.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import shutil
-import tempfile
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
-
-from ..changeset import MARK_FILLS, CellStyle, CellWrite, Changeset, OwnedSheet
+from ..cells import parse_a1, split_sheet_ref
+from ..changeset import CellValue, CellWrite, Changeset, OwnedSheet
 from ..errors import PdzError, WorkbookWriteError
+from .atomic import backup_path, write_atomically
+from .drawing_chart import add_charts
+from .formula_shift import shift_formula
+from .locks import refuse_if_open, refuse_unwritable_folder, refuse_wrong_extension
+from .marks import MarkContext, apply_marks, clear_marks
 from .marks_registry import REGISTRY_SHEET, read_registry, registry_sheet
-from .notes import add_notes, remove_notes
-from .package import CT_WORKSHEET, NS_MAIN, NS_R, Package, SheetEntry
-from .sheet_xml import (
-    cell_element,
-    child,
-    clear_row_indexes,
-    find_cell,
-    put_cell,
-    render_owned,
-)
+from .notes import SheetNotes
+from .owned_sheet import render_owned
+from .package import CT_WORKSHEET, NS_MAIN, WORKBOOK, Package, SheetEntry
+from .sheet_xml import SheetDoc, cell_element
 from .styles_append import StyleBook
-from .xlsx_sniff import lock_file_for
+from .workbook_xml import (
+    add_sheet_entry,
+    drop_calc_chain,
+    full_calc_on_load,
+    remove_sheet_entry,
+    set_sheet_state,
+)
 
 _M = f"{{{NS_MAIN}}}"
+_FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
 @dataclass
@@ -54,60 +77,50 @@ class WriteResult:
 
     dest: Path
     backup: Path | None = None
-    changed_parts: list[str] = field(default_factory=list)
+    added_parts: list[str] = field(default_factory=list)
+    modified_parts: list[str] = field(default_factory=list)
+    removed_parts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # Italian remarks for the user
+
+    @property
+    def changed_parts(self) -> list[str]:
+        """Every part added, modified or removed (all other parts are byte-identical)."""
+        return sorted(self.added_parts + self.modified_parts + self.removed_parts)
 
 
 def apply_changeset(src: str | Path, changeset: Changeset, dest: str | Path | None = None, *,
                     in_place: bool = False, backup: bool = True) -> WriteResult:
-    """Apply ``changeset`` to ``src`` and write ``dest`` (or ``src`` itself, in place)."""
+    """Apply ``changeset`` to the workbook ``src`` and write ``dest``.
+
+    ``dest`` None (or equal to ``src``) or ``in_place=True`` writes over ``src``, after a
+    timestamped copy ``name.YYYYMMDD-HHMMSS.bak.xlsx`` beside it unless ``backup=False``.
+    Raises :class:`WorkbookReadError` for an input that is not a workbook (corrupt, .xls,
+    password-protected...) and :class:`WorkbookWriteError` when the workbook is open in
+    Excel, the folder is read-only or the write fails; the input is never damaged.
+    """
     src = Path(src)
-    dest = Path(dest) if dest is not None else src
-    in_place = in_place or dest.resolve() == src.resolve()
-    for path in {src, dest}:
-        if lock_file_for(path).exists():
-            lock = lock_file_for(path).name
-            raise WorkbookWriteError(
-                f"la cartella è aperta in Excel (c'è il file di blocco «{lock}»): chiuderla e "
-                "riprovare.", file=str(path))
+    if in_place or dest is None:
+        dest = src
+    dest = Path(dest)
+    in_place = os.path.realpath(dest) == os.path.realpath(src)
+    refuse_if_open(src)
+    if not in_place:
+        refuse_if_open(dest)
+    refuse_unwritable_folder(dest)
     pkg = Package(src)
-    editor = _Editor(pkg)
     try:
-        notes = editor.apply(changeset)
+        refuse_wrong_extension(pkg, dest)
+        remarks = _Editor(pkg).apply(changeset)
+        added, modified, removed = pkg.changes()
+        result = WriteResult(dest=dest, added_parts=added, modified_parts=modified,
+                             removed_parts=removed, notes=remarks)
+        if in_place and backup:
+            result.backup = backup_path(src)
+        write_atomically(dest, pkg.write, mode_from=src,
+                         backup=(src, result.backup) if result.backup else None)
     finally:
-        clear_row_indexes()
-    result = WriteResult(dest=dest, changed_parts=pkg.changed_parts(), notes=notes)
-    if in_place and backup:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        result.backup = src.with_name(f"{src.stem}.{stamp}.bak{src.suffix}")
-    _atomic_write(pkg, dest, src, result.backup)
+        pkg.close()
     return result
-
-
-def _atomic_write(pkg: Package, dest: Path, src: Path, backup: Path | None) -> None:
-    folder = dest.parent
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=".~pdz-", suffix=dest.suffix, dir=folder)
-    except OSError as exc:
-        raise WorkbookWriteError(
-            f"non posso scrivere nella cartella «{folder}» ({exc.strerror or exc}).",
-            file=str(dest)) from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pkg.write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if backup is not None:
-            shutil.copy2(src, backup)
-        os.replace(tmp, dest)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise WorkbookWriteError(f"scrittura non riuscita ({exc.strerror or exc}); il file "
-                                 "originale non è stato toccato.", file=str(dest)) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 class _Editor:
@@ -116,230 +129,202 @@ class _Editor:
     def __init__(self, pkg: Package) -> None:
         self.pkg = pkg
         self.styles = StyleBook(pkg)
-        self.sheet_roots: dict[str, etree._Element] = {}  # part -> parsed XML (user sheets)
+        self.docs: dict[str, SheetDoc] = {}  # part -> editable sheet
+        self.sheet_notes: dict[str, SheetNotes] = {}
+        self.written: dict[str, dict[tuple[int, int], CellValue]] = {}  # owned cell values
         self.formulas_touched = False
-        self.notes: list[str] = []
+        self.sheets_replaced = False
+        self.remarks: list[str] = []
 
     # ------------------------------------------------------------- driver
     def apply(self, cs: Changeset) -> list[str]:
+        """Apply everything; returns Italian remarks for the user."""
+        marks = MarkContext(self.pkg, self.styles, self.doc, self.notes, self.remarks)
         if cs.marks is not None:
-            self._marks(cs)
-        for sheet_name, writes in cs.cells.items():
-            self._patch_cells(sheet_name, writes)
+            clear_marks(marks, read_registry(self.pkg))
         for owned in cs.sheets:
-            self._owned_sheet(owned)
+            self.written[owned.name.casefold()] = {parse_a1(w.cell): w.value
+                                                   for w in owned.cells}
+        for owned in cs.sheets:
+            if owned.name.casefold() == REGISTRY_SHEET.casefold():
+                raise PdzError(f"il nome «{REGISTRY_SHEET}» è riservato.", file=self.pkg.path)
+            self.owned_sheet(owned)
         for name in cs.remove_sheets:
-            self._remove_sheet(name)
-        for part, root in self.sheet_roots.items():
-            self.pkg.put(part, root)
-        if self.formulas_touched:
-            self._recalc_on_load()
-        self.styles.save()
-        return self.notes
+            self.remove_sheet(name)
+        for sheet_name, writes in cs.cells.items():
+            self.patch_cells(sheet_name, writes)
+        if cs.marks is not None:
+            records = apply_marks(marks, cs.marks)
+            if records:
+                self.owned_sheet(registry_sheet(records))
+            else:
+                self.remove_sheet(REGISTRY_SHEET)
+        self._finish()
+        return self.remarks
 
-    def _entry(self, name: str) -> SheetEntry:
+    def _finish(self) -> None:
+        for part, doc in self.docs.items():
+            if doc.changed and self.pkg.has(part):
+                doc.grow_dimension()
+                self.pkg.touch(part)
+        if self.formulas_touched or self.sheets_replaced:
+            drop_calc_chain(self.pkg)
+        if self.formulas_touched:
+            full_calc_on_load(self.pkg)
+
+    # ------------------------------------------------------------ helpers
+    def entry(self, name: str) -> SheetEntry:
         entry = self.pkg.sheet(name)
         if entry is None:
-            raise PdzError(f"il foglio «{name}» non esiste nella cartella.", file=self.pkg.path)
+            raise PdzError("il foglio non esiste nella cartella.", file=self.pkg.path,
+                           sheet=name)
         return entry
 
-    def _root(self, entry: SheetEntry) -> etree._Element:
-        if entry.part not in self.sheet_roots:
-            self.sheet_roots[entry.part] = self.pkg.xml(entry.part)
-        return self.sheet_roots[entry.part]
+    def doc(self, entry: SheetEntry) -> SheetDoc:
+        """The editable XML of a sheet (parsed once per write)."""
+        if entry.part not in self.docs:
+            if self.pkg.content_type(entry.part) != CT_WORKSHEET:
+                raise WorkbookWriteError("non è un foglio di lavoro (forse un foglio "
+                                         "grafico): non posso scriverci celle.",
+                                         file=self.pkg.path, sheet=entry.name)
+            self.docs[entry.part] = SheetDoc(self.pkg.xml(entry.part))
+        return self.docs[entry.part]
+
+    def notes(self, entry: SheetEntry) -> SheetNotes:
+        if entry.part not in self.sheet_notes:
+            self.sheet_notes[entry.part] = SheetNotes(self.pkg, entry.part, self.doc(entry))
+        return self.sheet_notes[entry.part]
+
+    def _lookup(self, sheet: str, row: int, col: int) -> CellValue:
+        return self.written.get(sheet.casefold(), {}).get((row, col))
 
     # -------------------------------------------------------------- cells
-    def _patch_cells(self, sheet_name: str, writes: list[CellWrite]) -> None:
-        entry = self._entry(sheet_name)
-        data = child(self._root(entry), "sheetData")
+    def patch_cells(self, sheet_name: str, writes: list[CellWrite]) -> None:
+        """Write cells into a user sheet, keeping everything else in it."""
+        entry = self.entry(sheet_name)
+        doc = self.doc(entry)
+        notes: dict[str, str] = {}
         for w in writes:
-            old = find_cell(data, w.cell)
+            ref = w.cell.replace("$", "").upper()
+            parse_a1(ref)
+            array = doc.array_range(ref)
+            if array is not None:
+                raise WorkbookWriteError(
+                    f"la cella fa parte della formula matrice {array}: non la modifico "
+                    "(andrebbe riscritta tutta la matrice).", file=self.pkg.path,
+                    sheet=entry.name, cell=ref)
+            old = doc.find(ref)
             base = int(old.get("s", "0")) if old is not None else 0
             if old is not None and old.find(_M + "f") is not None:
-                self._unshare(data, old)
+                self._unshare(doc, old)
                 self.formulas_touched = True
             style = self.styles.xf_for(base, w.style) if w.style else base
-            put_cell(data, cell_element(w.cell, w, style))
+            doc.put(cell_element(ref, w, style))
             if w.formula:
                 self.formulas_touched = True
+            if w.hyperlink:
+                self._link(entry, doc, ref, w)
+            if w.note is not None:
+                notes[ref] = w.note
+        if notes:
+            kept = notes.keys() - self.notes(entry).put(notes)
+            if kept:
+                self.remarks.append(f"foglio «{entry.name}»: le celle {', '.join(sorted(kept))}"
+                                    " hanno già una nota dell'utente, lasciata com'è.")
 
-    def _unshare(self, data: etree._Element, cell: etree._Element) -> None:
+    def _link(self, entry: SheetEntry, doc: SheetDoc, ref: str, w: CellWrite) -> None:
+        dropped = doc.set_hyperlink(ref, w.hyperlink.lstrip("#"),
+                                    "" if w.value is None else str(w.value))
+        still_used = doc.hyperlink_rids()
+        for rid in dropped:
+            if rid not in still_used:
+                self.pkg.remove_relationship(entry.part, rid)
+
+    def _unshare(self, doc: SheetDoc, cell) -> None:
         """Overwriting the master of a shared formula: give dependents their own formula."""
         f = cell.find(_M + "f")
         if f.get("t") != "shared" or not f.text:
             return
-        from ..cells import parse_a1
-        from .xlsx_reader import _shift_formula
-
         si = f.get("si")
         brow, bcol = parse_a1(cell.get("r"))
-        for row in data:
-            for c in row:
-                g = c.find(_M + "f")
-                if c is cell or g is None or g.get("t") != "shared" or g.get("si") != si:
-                    continue
-                r, col = parse_a1(c.get("r"))
-                g.text = _shift_formula(f.text, r - brow, col - bcol)
-                for attr in ("t", "si", "ref"):
-                    g.attrib.pop(attr, None)
-
-    # -------------------------------------------------------------- marks
-    def _marks(self, cs: Changeset) -> None:
-        previous = read_registry(self.pkg)
-        by_sheet: dict[str, list] = {}
-        for rec in previous:
-            by_sheet.setdefault(rec.sheet, []).append(rec)
-        for sheet_name, recs in by_sheet.items():
-            entry = self.pkg.sheet(sheet_name)
-            if entry is None:
+        for g in doc.data.iter(_M + "f"):
+            if g is f or g.get("t") != "shared" or g.get("si") != si or g.text:
                 continue
-            root = self._root(entry)
-            data = child(root, "sheetData")
-            for rec in recs:
-                cell = find_cell(data, rec.cell)
-                if cell is not None:
-                    if rec.style:
-                        cell.set("s", str(rec.style))
-                    else:
-                        cell.attrib.pop("s", None)
-            remove_notes(self.pkg, entry, root, {r.cell for r in recs if r.our_note})
-        new_records = []
-        grouped: dict[str, list] = {}
-        for m in cs.marks or []:
-            grouped.setdefault(m.sheet, []).append(m)
-        for sheet_name, marks in grouped.items():
-            entry = self.pkg.sheet(sheet_name)
-            if entry is None:
-                self.notes.append(f"segno non applicato: il foglio «{sheet_name}» non esiste.")
-                continue
-            root = self._root(entry)
-            data = child(root, "sheetData")
-            texts: dict[str, str] = {}
-            for m in marks:
-                if m.cell in texts:  # several findings on one cell: one mark, joined notes
-                    texts[m.cell] += "\n" + m.note
-                    continue
-                cell = find_cell(data, m.cell)
-                original = int(cell.get("s", "0")) if cell is not None else 0
-                if cell is None:
-                    cell = etree.Element(_M + "c", r=m.cell)
-                    put_cell(data, cell)
-                style = self.styles.xf_for(original, CellStyle(fill=MARK_FILLS[m.severity]))
-                cell.set("s", str(style))
-                texts[m.cell] = m.note
-                new_records.append((sheet_name, m.cell, original))
-            ok = add_notes(self.pkg, entry, root, texts)
-            if not ok:
-                self.notes.append(f"note non aggiunte al foglio «{sheet_name}»: il suo disegno "
-                                  "VML non è modificabile; restano i colori.")
-        records = [(s, c, o, True) for s, c, o in new_records]
-        if records:
-            self._owned_sheet(registry_sheet(records))
-        elif self.pkg.sheet(REGISTRY_SHEET) is not None:
-            self._remove_sheet(REGISTRY_SHEET)
+            row, col = parse_a1(g.getparent().get("r"))
+            g.text = shift_formula(f.text, row - brow, col - bcol)
+            for attr in ("t", "si", "ref"):
+                g.attrib.pop(attr, None)
+        doc.changed = True
 
     # ------------------------------------------------------- owned sheets
-    def _owned_sheet(self, owned: OwnedSheet) -> None:
-        root = render_owned(owned, self.styles)
+    def owned_sheet(self, owned: OwnedSheet) -> None:
+        """Create the sheet, or replace the whole part of the sheet with that name."""
+        doc = render_owned(owned, self.styles)
         if any(w.formula for w in owned.cells):
             self.formulas_touched = True
         entry = self.pkg.sheet(owned.name)
         if entry is not None:
-            self._delete_children(entry.part)
+            if self.pkg.content_type(entry.part) != CT_WORKSHEET:
+                raise WorkbookWriteError("esiste già un foglio con questo nome che non è un "
+                                         "foglio di lavoro: rinominarlo e riprovare.",
+                                         file=self.pkg.path, sheet=owned.name)
+            self.sheets_replaced |= self._has_formulas(entry.part)
+            self._delete_linked(entry.part)
             part = entry.part
         else:
             part = self.pkg.unique_name("xl/worksheets/sheet{}.xml")
+            self.pkg.put(part, doc.root)
             self.pkg.add_override(part, CT_WORKSHEET)
-            rid = self.pkg.add_relationship("xl/workbook.xml", "worksheet", part)
-            self._add_sheet_entry(owned, rid)
-        self.sheet_roots.pop(part, None)
+            rid = self.pkg.add_relationship(WORKBOOK, "worksheet", part)
+            add_sheet_entry(self.pkg, owned.name, rid, owned.after)
+            if owned.after and self.pkg.sheet(owned.after) is None:
+                self.remarks.append(f"il foglio «{owned.after}» non esiste: «{owned.name}» è "
+                                    "stato aggiunto in fondo.")
+        self.docs.pop(part, None)
+        self.sheet_notes.pop(part, None)
+        self.pkg.put(part, doc.root)
+        self.docs[part] = doc
+        notes = {w.cell.upper(): w.note for w in owned.cells if w.note is not None}
+        if notes:
+            entry = self.entry(owned.name)
+            self.notes(entry).put(notes)
         if owned.charts:
-            from .charts import add_charts
+            add_charts(self.pkg, part, doc.root, owned, self._lookup)
+            self._check_chart_refs(owned)
+        state = ("veryHidden" if owned.name == REGISTRY_SHEET else
+                 "hidden" if owned.hidden else "visible")
+        set_sheet_state(self.pkg, self.entry(owned.name).name, state)
 
-            add_charts(self.pkg, part, root, owned)
-        self.pkg.put(part, root)
-        self._set_state(owned.name, "veryHidden" if owned.name == REGISTRY_SHEET else
-                        ("hidden" if owned.hidden else "visible"))
+    def _check_chart_refs(self, owned: OwnedSheet) -> None:
+        for chart in owned.charts:
+            for ref in [chart.categories] + [s.values for s in chart.series]:
+                sheet, _ = split_sheet_ref(ref.lstrip("="))
+                if sheet and self.pkg.sheet(sheet) is None:
+                    self.remarks.append(f"grafico «{chart.title}»: il foglio «{sheet}» dei "
+                                        "dati non esiste.")
 
-    def _add_sheet_entry(self, owned: OwnedSheet, rid: str) -> None:
-        wb = self.pkg.xml("xl/workbook.xml")
-        sheets = wb.find(_M + "sheets")
-        ids = [int(s.get("sheetId", "0")) for s in sheets]
-        new = etree.SubElement(sheets, _M + "sheet", name=owned.name,
-                               sheetId=str(max(ids, default=0) + 1))
-        new.set(f"{{{NS_R}}}id", rid)
-        self.pkg.put("xl/workbook.xml", wb)
-
-    def _set_state(self, name: str, state: str) -> None:
-        wb = self.pkg.xml("xl/workbook.xml")
-        for s in wb.iterfind(f"{_M}sheets/{_M}sheet"):
-            if s.get("name") == name:
-                current = s.get("state", "visible")
-                if current == state:
-                    return
-                if state == "visible":
-                    s.attrib.pop("state", None)
-                else:
-                    s.set("state", state)
-        self.pkg.put("xl/workbook.xml", wb)
-
-    def _remove_sheet(self, name: str) -> None:
+    def remove_sheet(self, name: str) -> None:
+        """Remove a sheet, the parts only it used, and the names scoped to it."""
         entry = self.pkg.sheet(name)
         if entry is None:
             return
-        wb = self.pkg.xml("xl/workbook.xml")
-        sheets = wb.find(_M + "sheets")
-        position = next(i for i, s in enumerate(sheets) if s.get("name") == entry.name)
-        sheets.remove(sheets[position])
-        names = wb.find(_M + "definedNames")
-        if names is not None:
-            for dn in list(names):
-                local = dn.get("localSheetId")
-                if local is None:
-                    continue
-                if int(local) == position:
-                    names.remove(dn)
-                elif int(local) > position:
-                    dn.set("localSheetId", str(int(local) - 1))
-            if len(names) == 0:
-                wb.remove(names)
-        for view in wb.iterfind(f"{_M}bookViews/{_M}workbookView"):
-            for attr in ("activeTab", "firstSheet"):
-                if view.get(attr) is not None and int(view.get(attr)) >= position:
-                    view.set(attr, str(max(0, int(view.get(attr)) - 1)))
-        self.pkg.put("xl/workbook.xml", wb)
-        self._delete_children(entry.part)
+        self.sheets_replaced |= self._has_formulas(entry.part)
+        remove_sheet_entry(self.pkg, entry)
+        self.pkg.remove_relationship(WORKBOOK, entry.rid)
+        self._delete_linked(entry.part)
         self.pkg.delete(entry.part)
-        self.sheet_roots.pop(entry.part, None)
-        self.pkg.remove_relationship("xl/workbook.xml", entry.rid)
+        self.docs.pop(entry.part, None)
+        self.sheet_notes.pop(entry.part, None)
 
-    def _delete_children(self, part: str) -> None:
-        """Remove the parts an owned part links to (drawings, their charts, notes)."""
-        for rid, _t, target in self.pkg.relationships(part):
-            if self.pkg.has(target):
-                self._delete_children(target)
-                self.pkg.delete(target)
-            self.pkg.remove_relationship(part, rid)
+    def _has_formulas(self, part: str) -> bool:
+        """Whether a sheet holds formulas (then calcChain.xml may point into it)."""
+        return self.pkg.has(part) and _FORMULA_RE.search(self.pkg.read(part)) is not None
 
-    # -------------------------------------------------------------- recalc
-    def _recalc_on_load(self) -> None:
-        if self.pkg.has("xl/calcChain.xml"):
-            for rid, _t, target in self.pkg.relationships("xl/workbook.xml"):
-                if target == "xl/calcChain.xml":
-                    self.pkg.remove_relationship("xl/workbook.xml", rid)
-            self.pkg.delete("xl/calcChain.xml")
-        wb = self.pkg.xml("xl/workbook.xml")
-        calc = wb.find(_M + "calcPr")
-        if calc is None:
-            calc = etree.Element(_M + "calcPr", calcId="191029")
-            order = ["fileVersion", "fileSharing", "workbookPr", "workbookProtection",
-                     "bookViews", "sheets", "functionGroups", "externalReferences",
-                     "definedNames"]
-            index = 0
-            for i, node in enumerate(wb):
-                if etree.QName(node).localname in order:
-                    index = i + 1
-            wb.insert(index, calc)
-        if calc.get("fullCalcOnLoad") != "1":
-            calc.set("fullCalcOnLoad", "1")
-            self.pkg.put("xl/workbook.xml", wb)
+    def _delete_linked(self, part: str) -> None:
+        """Unlink what ``part`` links to; delete the targets no other part uses."""
+        for rel in self.pkg.relationships(part):
+            self.pkg.remove_relationship(part, rel.rid)
+            if rel.external or not self.pkg.has(rel.target) or self.pkg.inbound(rel.target):
+                continue
+            self._delete_linked(rel.target)
+            self.pkg.delete(rel.target)
