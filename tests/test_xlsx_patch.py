@@ -61,6 +61,7 @@ HIDDEN = OwnedSheet(name="Regole nascoste", hidden=True,
 PATCH = {BUDGET: [
     CellWrite(cell="F5", value="ok"),  # a cell under the data validation
     CellWrite(cell="E6", value=0, style=CellStyle(number_format="0.00")),
+    CellWrite(cell="E9", value=Decimal("52.01"), formula="=SUM(E5:E8)"),  # E6 changed
     CellWrite(cell="G5", value=200, formula="=B5*2"),  # the master of a shared formula
     CellWrite(cell="H5", value=Decimal("100.50"), formula="=B5+0.5",
               hyperlink=f"'{REPORT}'!A1", note="calcolata da pdz-xl"),
