@@ -342,6 +342,12 @@ class Package:
         return next((s for s in self.sheets() if s.name.casefold() == low), None)
 
     # ------------------------------------------------------------- changes
+    def _flush(self) -> None:
+        """Serialise the edited trees once (the trees stay cached for reading)."""
+        for name in sorted(self._dirty):
+            self._written[name] = serialise(self._trees[name])
+        self._dirty.clear()
+
     def _final(self, name: str) -> bytes | None:
         if name in self._dirty:
             return serialise(self._trees[name])
@@ -351,6 +357,7 @@ class Package:
 
     def changes(self) -> tuple[list[str], list[str], list[str]]:
         """(added, modified, removed) parts compared with the input."""
+        self._flush()
         added, modified, removed = [], [], []
         for name in sorted(set(self._written) | self._dirty):
             data = self._final(name)
@@ -365,6 +372,7 @@ class Package:
 
     # ---------------------------------------------------------------- write
     def _entries(self) -> Iterator[Entry]:
+        self._flush()
         for name in self.names():
             info = self._infos.get(name)
             data = self._final(name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from decimal import Decimal
 
 from lxml import etree
@@ -19,6 +20,7 @@ from ..errors import WorkbookWriteError
 from .package import NS_MAIN, NS_R, clean_text
 
 _M = f"{{{NS_MAIN}}}"
+_LETTERS = re.compile(r"\$?([A-Za-z]{1,3})")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
                           "#GETTING_DATA", "#SPILL!", "#CALC!"})
@@ -102,8 +104,8 @@ def child(root: etree._Element, tag: str, create: bool = True) -> etree._Element
 
 def cell_column(c: etree._Element) -> int:
     """Column number of a ``<c>`` from its ``r``."""
-    ref = c.get("r", "")
-    return col_index("".join(ch for ch in ref if ch.isalpha()))
+    m = _LETTERS.match(c.get("r", ""))
+    return col_index(m.group(1).upper()) if m else 0
 
 
 class SheetDoc:
@@ -122,14 +124,20 @@ class SheetDoc:
 
     def _ensure_refs(self) -> None:
         """Give every row and cell its explicit ``r`` (optional in the schema)."""
+        if not self.data.xpath("boolean(m:row[not(@r)] | m:row/m:c[not(@r)])",
+                               namespaces={"m": NS_MAIN}):
+            return  # the usual case: every writer but a few puts them there
         next_row = 1
         for row in self.data.iterfind(_M + "row"):
             if row.get("r") is None:
                 row.set("r", str(next_row))
             number = int(row.get("r"))
             next_row = number + 1
+            cells = row.findall(_M + "c")
+            if all(c.get("r") is not None for c in cells):
+                continue
             next_col = 1
-            for c in row.iterfind(_M + "c"):
+            for c in cells:
                 if c.get("r") is None:
                     c.set("r", f"{col_letters(next_col)}{number}")
                 next_col = cell_column(c) + 1
