@@ -143,6 +143,13 @@ def test_after_an_unknown_sheet_appends_and_says_so(book):
     assert any("Manca" in n for n in result.notes)
 
 
+@pytest.mark.parametrize("name", ["a/b", "Area [1]", "x" * 32, "'citato'", "", "History"])
+def test_a_sheet_name_excel_would_repair_is_refused(book, name):
+    with pytest.raises(WorkbookWriteError, match="nome di foglio"):
+        write(book, Changeset(sheets=[sheet(name)]), "1")
+    assert not (book.parent / "1" / book.name).exists()
+
+
 def test_the_registry_name_is_reserved(book):
     with pytest.raises(PdzError):
         write(book, Changeset(sheets=[sheet("_pdz_segni")]), "1")

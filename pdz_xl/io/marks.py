@@ -91,7 +91,7 @@ def apply_marks(ctx: MarkContext, marks: list[Mark]) -> list[MarkRecord]:
             created = cell is None
             if created:
                 cell = etree.Element(_M + "c", r=ref)
-                doc.put(cell)
+                doc.put(cell, extend=False)
             original = int(cell.get("s", "0"))
             applied = ctx.styles.xf_for(original, CellStyle(fill=MARK_FILLS[severity]))
             doc.set_style(cell, applied)
@@ -99,9 +99,8 @@ def apply_marks(ctx: MarkContext, marks: list[Mark]) -> list[MarkRecord]:
         noted = ctx.notes(entry).put({ref: note for ref, (_s, note) in cells.items()})
         skipped = sorted(set(cells) - noted)
         if skipped:
-            ctx.remarks.append(f"foglio «{entry.name}»: le celle {', '.join(skipped)} hanno "
-                               "già una nota dell'utente; la nostra non è stata aggiunta "
-                               "(resta il colore).")
+            ctx.remarks.append(f"foglio «{entry.name}», {', '.join(skipped)}: c'è già una nota "
+                               "dell'utente, lasciata com'è; il segno resta come colore.")
         records += [MarkRecord(entry.name, ref, original, applied, ref in noted, created)
                     for ref, original, applied, created in marked]
     return records

@@ -169,8 +169,12 @@ class SheetDoc:
                 return c
         return None
 
-    def put(self, element: etree._Element) -> etree._Element | None:
-        """Insert or replace a cell in column order; returns the replaced element."""
+    def put(self, element: etree._Element, extend: bool = True) -> etree._Element | None:
+        """Insert or replace a cell in column order; returns the replaced element.
+
+        ``extend=False``: the cell does not widen ``<dimension>`` (an empty styled cell,
+        e.g. a mark, that a later run may remove again).
+        """
         number, col = parse_a1(element.get("r"))
         element.set("r", f"{col_letters(col)}{number}")
         row = self.row(number)
@@ -182,7 +186,6 @@ class SheetDoc:
             ccol = cell_column(c)
             if ccol == col:
                 row.replace(c, element)
-                self._extent(number, col)
                 return c
             if ccol > col:
                 break
@@ -190,7 +193,8 @@ class SheetDoc:
         row.insert(index, element)
         if "spans" in row.attrib:  # an optimisation hint; wrong once cells move
             del row.attrib["spans"]
-        self._extent(number, col)
+        if extend:
+            self._extent(number, col)
         return None
 
     def _extent(self, number: int, col: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ..errors import WorkbookWriteError
 from .package import NS_MAIN, NS_R, WORKBOOK, Package, SheetEntry
 
 _M = f"{{{NS_MAIN}}}"
@@ -30,6 +31,26 @@ def _shift_positions(wb: etree._Element, start: int, delta: int) -> None:
             value = view.get(attr)
             if value is not None and int(value) >= start:
                 view.set(attr, str(max(0, int(value) + delta)))
+
+
+_BAD_NAME_CHARS = set('[]:*?/\\')
+
+
+def check_sheet_name(name: str, file: str) -> None:
+    """Excel's rules for a sheet name (else it «repairs» the file on opening)."""
+    problem = None
+    if not name.strip():
+        problem = "è vuoto"
+    elif len(name) > 31:
+        problem = "supera i 31 caratteri"
+    elif _BAD_NAME_CHARS & set(name):
+        problem = "contiene uno di questi caratteri: [ ] : * ? / \\"
+    elif name.startswith("'") or name.endswith("'"):
+        problem = "comincia o finisce con un apostrofo"
+    elif name.casefold() == "history":
+        problem = "è riservato da Excel"
+    if problem:
+        raise WorkbookWriteError(f"il nome di foglio «{name}» {problem}.", file=file)
 
 
 def add_sheet_entry(pkg: Package, name: str, rid: str, after: str | None) -> int:

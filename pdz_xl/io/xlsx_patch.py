@@ -61,6 +61,7 @@ from .sheet_xml import SheetDoc, cell_element
 from .styles_append import StyleBook
 from .workbook_xml import (
     add_sheet_entry,
+    check_sheet_name,
     drop_calc_chain,
     full_calc_on_load,
     remove_sheet_entry,
@@ -229,8 +230,9 @@ class _Editor:
         if notes:
             kept = notes.keys() - self.notes(entry).put(notes)
             if kept:
-                self.remarks.append(f"foglio «{entry.name}»: le celle {', '.join(sorted(kept))}"
-                                    " hanno già una nota dell'utente, lasciata com'è.")
+                self.remarks.append(f"foglio «{entry.name}», {', '.join(sorted(kept))}: c'è già "
+                                    "una nota dell'utente, lasciata com'è; quella di pdz-xl "
+                                    "non è stata scritta.")
 
     def _link(self, entry: SheetEntry, doc: SheetDoc, ref: str, w: CellWrite) -> None:
         dropped = doc.set_hyperlink(ref, w.hyperlink.lstrip("#"),
@@ -272,6 +274,7 @@ class _Editor:
             self._delete_linked(entry.part)
             part = entry.part
         else:
+            check_sheet_name(owned.name, self.pkg.path)
             part = self.pkg.unique_name("xl/worksheets/sheet{}.xml")
             self.pkg.put(part, doc.root)
             self.pkg.add_override(part, CT_WORKSHEET)
