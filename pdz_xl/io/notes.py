@@ -33,6 +33,8 @@ _SHAPETYPE = (f'<v:shapetype {_NS} id="_x0000_t202" coordsize="21600,21600" o:sp
 _SHAPE_RE = re.compile(r"<v:shape\b[^>]*>.*?</v:shape>", re.S)
 _FRAME_RE = re.compile(r"<v:shapetype\b.*?</v:shapetype>|<o:shapelayout\b.*?</o:shapelayout>",
                        re.S)
+_ROW_RE = re.compile(r"<x:Row>\s*(\d+)\s*</x:Row>")
+_COL_RE = re.compile(r"<x:Column>\s*(\d+)\s*</x:Column>")
 _IDMAP_RE = re.compile(rb"<o:idmap\b[^>]*\bdata=\"([0-9, ]+)\"")
 
 
@@ -51,9 +53,12 @@ def _shape(ref: str) -> str:
             f'<x:Column>{col - 1}</x:Column></x:ClientData></v:shape>')
 
 
-def _is_note_at(shape: str, row: int, col: int) -> bool:
-    return ('ObjectType="Note"' in shape and f"<x:Row>{row - 1}</x:Row>" in shape
-            and f"<x:Column>{col - 1}</x:Column>" in shape)
+def _note_cell(shape: str) -> tuple[int, int] | None:
+    """(row, col), 1-based, of a VML note shape; None for any other shape."""
+    if 'ObjectType="Note"' not in shape:
+        return None
+    row, col = _ROW_RE.search(shape), _COL_RE.search(shape)
+    return (int(row.group(1)) + 1, int(col.group(1)) + 1) if row and col else None
 
 
 class SheetNotes:
@@ -140,6 +145,7 @@ class SheetNotes:
         clist = comments.find(_M + "commentList")
         existing = {c.get("ref"): c for c in clist if c.get("authorId") == author}
         vml = self.pkg.read(self.vml_part).decode("utf-8", "surrogateescape")
+        drawn = {_note_cell(shape) for shape in _SHAPE_RE.findall(vml)}
         shapes = []
         for ref, text in sorted(wanted.items(), key=lambda kv: parse_a1(kv[0])):
             comment = existing.get(ref)
@@ -150,8 +156,7 @@ class SheetNotes:
             t = etree.SubElement(etree.SubElement(comment, _M + "text"), _M + "t")
             t.text = clean_text(text)
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            row, col = parse_a1(ref)
-            if not any(_is_note_at(s, row, col) for s in _SHAPE_RE.findall(vml)):
+            if parse_a1(ref) not in drawn:
                 shapes.append(_shape(ref))
         self.pkg.touch(self.comments_part)
         if shapes:
@@ -191,7 +196,7 @@ class SheetNotes:
         vml = self.pkg.read(self.vml_part).decode("utf-8", "surrogateescape")
 
         def keep(m: re.Match[str]) -> str:
-            return "" if any(_is_note_at(m.group(0), r, c) for r, c in cells) else m.group(0)
+            return "" if _note_cell(m.group(0)) in cells else m.group(0)
 
         new = _SHAPE_RE.sub(keep, vml)
         if new == vml:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..cells import col_index, parse_a1, parse_range
+from ..cells import col_index, col_letters, parse_a1, parse_range, range_a1
 from ..changeset import OwnedSheet
 from ..errors import WorkbookWriteError
 from .package import NS_MAIN, NS_R
@@ -44,6 +44,28 @@ def _sheet_view(root: etree._Element, freeze: str | None) -> None:
     etree.SubElement(view, _M + "selection", pane=active, activeCell=freeze, sqref=freeze)
 
 
+def _cells(root: etree._Element, sheet: OwnedSheet, styles: StyleBook) -> None:
+    """Rows and cells in order, built directly (an owned sheet starts empty)."""
+    data = child(root, "sheetData")
+    located = sorted(((parse_a1(w.cell), w) for w in sheet.cells), key=lambda x: x[0])
+    row_el = None
+    previous = None
+    for (row, col), w in located:
+        if (row, col) == previous:
+            raise WorkbookWriteError(f"la cella {w.cell} è scritta due volte.",
+                                     sheet=sheet.name)
+        if previous is None or row != previous[0]:
+            row_el = etree.SubElement(data, _M + "row", r=str(row))
+        previous = (row, col)
+        style = styles.xf_for(0, w.style) if w.style else None
+        row_el.append(cell_element(f"{col_letters(col)}{row}", w, style))
+    if located:
+        rows = [rc[0] for rc, _ in located]
+        cols = [rc[1] for rc, _ in located]
+        child(root, "dimension").set("ref", range_a1(min(rows), min(cols), max(rows),
+                                                     max(cols)))
+
+
 def render_owned(sheet: OwnedSheet, styles: StyleBook) -> SheetDoc:
     """The whole worksheet of an owned sheet (no notes or charts yet)."""
     root = etree.Element(_M + "worksheet", nsmap={None: NS_MAIN, "r": NS_R})
@@ -60,18 +82,8 @@ def render_owned(sheet: OwnedSheet, styles: StyleBook) -> SheetDoc:
             n = str(col_index(letters.upper()))
             etree.SubElement(cols, _M + "col", min=n, max=n, width=f"{width:g}",
                              customWidth="1")
+    _cells(root, sheet, styles)
     doc = SheetDoc(root)
-    seen: set[tuple[int, int]] = set()
-    for w in sorted(sheet.cells, key=lambda w: parse_a1(w.cell)):
-        where = parse_a1(w.cell)
-        if where in seen:
-            raise WorkbookWriteError(f"la cella {w.cell} è scritta due volte.",
-                                     sheet=sheet.name)
-        seen.add(where)
-        style = styles.xf_for(0, w.style) if w.style else None
-        doc.put(cell_element(w.cell, w, style))
-    if seen:
-        doc.grow_dimension()
     if sheet.merged:
         merges = child(root, "mergeCells")
         for ref in sheet.merged:

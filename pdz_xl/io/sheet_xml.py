@@ -22,6 +22,7 @@ from .package import NS_MAIN, NS_R, clean_text
 _M = f"{{{NS_MAIN}}}"
 _LETTERS = re.compile(r"\$?([A-Za-z]{1,3})")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+MAX_TEXT = 32_767
 ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
                           "#GETTING_DATA", "#SPILL!", "#CALC!"})
 
@@ -66,9 +67,12 @@ def _set_value(c: etree._Element, value: CellValue, formula: bool) -> None:
         c.set("t", "e" if text in ERROR_VALUES else "str")
         etree.SubElement(c, _M + "v").text = text
     else:
+        text = clean_text(str(value))
+        if len(text) > MAX_TEXT:
+            raise ValueError(f"testo di {len(text)} caratteri, Excel ne accetta {MAX_TEXT}")
         c.set("t", "inlineStr")
         t = etree.SubElement(etree.SubElement(c, _M + "is"), _M + "t")
-        t.text = clean_text(str(value))
+        t.text = text
         t.set(_XML_SPACE, "preserve")
 
 

@@ -287,7 +287,8 @@ class _Editor:
         self.sheet_notes.pop(part, None)
         self.pkg.put(part, doc.root)
         self.docs[part] = doc
-        notes = {w.cell.upper(): w.note for w in owned.cells if w.note is not None}
+        notes = {w.cell.replace("$", "").upper(): w.note for w in owned.cells
+                 if w.note is not None}
         if notes:
             entry = self.entry(owned.name)
             self.notes(entry).put(notes)
