@@ -7,8 +7,10 @@ user's note keeps it (ours is not added there).
 
 The VML drawing is edited as text, not parsed: Excel writes VML that is not always
 well-formed XML (``<br>`` in text boxes), and the user's shapes must keep their bytes.
-Our shapes declare their own namespaces and are inserted before the closing tag; a note's
-shape is found again by its ``x:Row``/``x:Column`` (which survive a re-save in Excel).
+Our shapes declare their own namespaces, are numbered as Excel numbers shapes
+(``_x0000_s<n>``, after every shape already there) and are inserted before the closing
+tag; a note's shape is found again by its ``x:Row``/``x:Column`` (which survive a re-save
+in Excel), not by its id.
 """
 
 from __future__ import annotations
@@ -35,13 +37,14 @@ _FRAME_RE = re.compile(r"<v:shapetype\b.*?</v:shapetype>|<o:shapelayout\b.*?</o:
                        re.S)
 _ROW_RE = re.compile(r"<x:Row>\s*(\d+)\s*</x:Row>")
 _COL_RE = re.compile(r"<x:Column>\s*(\d+)\s*</x:Column>")
+_SPID_RE = re.compile(r'\bid="_x0000_s(\d+)"')
 _IDMAP_RE = re.compile(rb"<o:idmap\b[^>]*\bdata=\"([0-9, ]+)\"")
 
 
-def _shape(ref: str) -> str:
+def _shape(ref: str, shape_id: int) -> str:
     """Our VML note shape for a cell (hidden until the pointer is over the cell)."""
     row, col = parse_a1(ref)
-    return (f'<v:shape {_NS} id="_pdz_note_{row}_{col}" type="#_x0000_t202" '
+    return (f'<v:shape {_NS} id="_x0000_s{shape_id}" type="#_x0000_t202" '
             'style="position:absolute;margin-left:80pt;margin-top:2pt;width:220pt;'
             'height:80pt;z-index:1;visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">'
             '<v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/>'
@@ -59,6 +62,15 @@ def _note_cell(shape: str) -> tuple[int, int] | None:
         return None
     row, col = _ROW_RE.search(shape), _COL_RE.search(shape)
     return (int(row.group(1)) + 1, int(col.group(1)) + 1) if row and col else None
+
+
+def _first_free_id(vml: str) -> int:
+    """A shape number after every one in the drawing, in its own id block (as Excel
+    numbers them: block ``idmap`` x 1024 + n)."""
+    used = [int(n) for n in _SPID_RE.findall(vml)]
+    block = _IDMAP_RE.search(vml.encode("utf-8", "surrogateescape"))
+    first = int(block.group(1).split(b",")[0]) * 1024 if block else 1024
+    return max([first, *used]) + 1
 
 
 class SheetNotes:
@@ -146,6 +158,7 @@ class SheetNotes:
         existing = {c.get("ref"): c for c in clist if c.get("authorId") == author}
         vml = self.pkg.read(self.vml_part).decode("utf-8", "surrogateescape")
         drawn = {_note_cell(shape) for shape in _SHAPE_RE.findall(vml)}
+        next_id = _first_free_id(vml)
         shapes = []
         for ref, text in sorted(wanted.items(), key=lambda kv: parse_a1(kv[0])):
             comment = existing.get(ref)
@@ -157,7 +170,8 @@ class SheetNotes:
             t.text = clean_text(text)
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
             if parse_a1(ref) not in drawn:
-                shapes.append(_shape(ref))
+                shapes.append(_shape(ref, next_id))
+                next_id += 1
         self.pkg.touch(self.comments_part)
         if shapes:
             if 'id="_x0000_t202"' not in vml:
