@@ -20,12 +20,12 @@ extras="fast"
 [ "$want_test" = 1 ] && extras="fast,test,addin"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[${extras}]"
 
-if [ "$want_test" = 1 ] && ! command -v soffice >/dev/null 2>&1; then
+if [ "$want_test" = 1 ] && { ! command -v soffice >/dev/null 2>&1 || ! dpkg -s python3-uno >/dev/null 2>&1; }; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installo LibreOffice Calc (headless) da Debian..."
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libreoffice-calc-nogui >/dev/null
+      libreoffice-calc-nogui python3-uno >/dev/null
   else
     echo "errore: i test richiedono LibreOffice (soffice); installarlo con" \
          "'sudo apt-get install libreoffice-calc-nogui'" >&2

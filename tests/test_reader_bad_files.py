@@ -108,3 +108,27 @@ def test_both_reading_engines_give_the_same_grid():
         for a, b in zip(fast.sheets, pure.sheets, strict=True):
             assert a.rows == b.rows, (name, a.name)
             assert (a.hidden_rows, a.merged) == (b.hidden_rows, b.merged)
+
+
+def test_shared_formulas_with_sheet_references_are_shifted(tmp_path):
+    import zipfile
+
+    p = tmp_path / "condivise.xlsx"
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns='
+             '"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             '<row r="1"><c r="A1"><f t="shared" ref="A1:A3" si="0">Dati!B2+B5</f><v>0</v></c>'
+             '</row><row r="2"><c r="A2"><f t="shared" si="0"/><v>0</v></c></row>'
+             '</sheetData></worksheet>')
+    src = tmp_path / "base.xlsx"
+    wb = xlsxwriter.Workbook(str(src))
+    wb.add_worksheet("S")
+    wb.add_worksheet("Dati")
+    wb.close()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(p, "w") as zout:
+        for item in zin.infolist():
+            data = sheet.encode() if item.filename == "xl/worksheets/sheet1.xml" \
+                else zin.read(item)
+            zout.writestr(item, data)
+    for engine in ("auto", "python"):
+        s = read_workbook(p, engine=engine).sheet("S")
+        assert s.get(2, 1).formula == "=Dati!B3+B6", engine

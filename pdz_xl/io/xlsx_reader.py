@@ -23,9 +23,10 @@ try:  # optional fast value reader (not available in Pyodide / xlwings Lite)
 except ImportError:  # pragma: no cover - exercised where calamine is missing
     CalamineWorkbook = None
 
-from ..cells import col_index, col_letters, parse_range
+from ..cells import col_index, parse_range
 from ..errors import WorkbookReadError
 from ..grid import ERROR_VALUES, Cell, ErrorValue, SheetGrid, WorkbookGrid
+from .formula_shift import shift_formula
 from .xlsx_sniff import open_package, read_part
 
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -47,7 +48,6 @@ _FAST_CELL_RE = re.compile(
 )
 _HIDDEN_ROW_RE = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
 _ROW_NUM_RE = re.compile(rb'\br="([0-9]+)"')
-_REF_RE = re.compile(r"(?<![A-Za-z_!.'\"])(\$?)([A-Z]{1,3})(\$?)([0-9]+)(?![0-9A-Za-z_(])")
 
 _BUILTIN_FORMATS = {
     0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%",
@@ -102,21 +102,6 @@ def _shared_strings(xml: bytes | None) -> list[str]:
         body = re.sub(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", b"", body, flags=re.S)
         out.append("".join(_text(t) for t in _T_RE.findall(body)))
     return out
-
-
-def _shift_formula(formula: str, drow: int, dcol: int) -> str:
-    """Translate the relative references of a shared formula by (drow, dcol)."""
-
-    def repl(m: re.Match[str]) -> str:
-        cabs, letters, rabs, digits = m.groups()
-        col = col_index(letters) if cabs else col_index(letters) + dcol
-        row = int(digits) if rabs else int(digits) + drow
-        return f"{cabs}{col_letters(max(col, 1))}{rabs}{max(row, 1)}"
-
-    parts = formula.split('"')
-    for i in range(0, len(parts), 2):  # outside string literals only
-        parts[i] = _REF_RE.sub(repl, parts[i])
-    return '"'.join(parts)
 
 
 def _parse_sheet(name: str, xml: bytes, styles: _Styles, strings: list[str],
@@ -348,7 +333,7 @@ def _slow_cell(t: bytes, inner: bytes, row: int, col: int,
                 shared[si] = (ftext, row, col)
             elif si in shared:
                 base, brow, bcol = shared[si]
-                ftext = _shift_formula(base, row - brow, col - bcol)
+                ftext = shift_formula(base, row - brow, col - bcol)
         formula = "=" + ftext if ftext else None
     if t == b"inlineStr":
         return "".join(_text(x) for x in _T_RE.findall(inner)), formula
