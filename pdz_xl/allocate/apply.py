@@ -1,30 +1,39 @@
-"""From a Plan and its rules to an exact allocation and the Changeset that writes it."""
+"""From a Plan and its rules to an exact allocation and the Changeset that writes it.
+
+``allocate`` returns an :class:`Allocation` (feasible or with its Italian
+:class:`~.explain.Explanation`); ``allocation_changeset`` is what the doors call: it reads
+the workbook's rules (or makes the defaults, and the sheet that states them), allocates,
+and returns the Changeset, the Plan as it reads afterwards and the Allocation. When the
+allocation is impossible it raises :class:`AllocationInfeasible` and nothing is written.
+"""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
-from typing import Literal
 
-import numpy as np
-
-from ..cells import col_letters, split_sheet_ref
-from ..changeset import CellStyle, CellWrite, Changeset
+from ..changeset import Changeset
 from ..channels.catalog import Catalog, default_catalog
+from ..channels.workbook import extend_from_workbook
 from ..errors import PdzError
 from ..grid import WorkbookGrid
-from ..money import EUR_FORMAT, format_eur, to_decimal
-from ..plan import Line, Plan
-from ..validate.balance import available_by_channel
-from .rules import RULES_SHEET, RuleSet, inferred_rules, parse_rules, rules_sheet
-from .solver import Problem, solve
-
-Mode = Literal["vuote", "tutto", "anno-scorso"]
-_MONEY = CellStyle(number_format=EUR_FORMAT)
-_HEADER = CellStyle(bold=True)
+from ..money import format_eur
+from ..plan import Plan
+from .defaults import default_rules
+from .explain import Explanation, explain
+from .model import MODE_LABELS, Mode, Model, allocation_channels, build_model
+from .refresh import refreshed_sums
+from .rules import RULES_SHEET, RuleSet, parse_rules, rules_sheet
+from .solver import solve
+from .writes import header_text, plan_writes
 
 
 class AllocationInfeasible(PdzError):
     """No allocation covers every line within the rules and the channels' means."""
+
+    def __init__(self, explanation: Explanation, *, file: str | None = None) -> None:
+        self.explanation = explanation
+        super().__init__(explanation.message, file=file)
 
 
 @dataclass
@@ -32,6 +41,7 @@ class ChannelSummary:
     """Per channel: what it holds, what the lines get from it, what is left."""
 
     code: str
+    header: str
     disponibile: int
     allocato: int
 
@@ -42,208 +52,116 @@ class ChannelSummary:
 
 @dataclass
 class Allocation:
-    """The result: cents per line per channel, and the per-channel summary."""
+    """Cents per line per channel (the full split of every allocated line), the channel
+    summary, or the explanation when there is no allocation."""
 
+    feasible: bool
+    mode: str
+    solver: str
     amounts: dict[int, dict[str, int]] = field(default_factory=dict)  # line id -> code -> c
     channels: list[ChannelSummary] = field(default_factory=list)
-    solver: str = ""
     lines_allocated: int = 0
+    explanation: Explanation | None = None
+    notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    model: Model | None = None
+
+    def summary_lines(self) -> list[str]:
+        """Italian lines for the changeset summary and the terminal."""
+        out = [f"{self.lines_allocated} righe allocate (modo «{MODE_LABELS[self.mode]}», "
+               f"risolutore {self.solver})"]
+        out += [f"{s.code}: disponibile {format_eur(s.disponibile)}, allocato "
+                f"{format_eur(s.allocato)}, residuo {format_eur(s.residuo)}"
+                for s in self.channels]
+        return out + self.notes
 
 
-def _channels(plan: Plan) -> list[str]:
-    if plan.channel_codes:
-        return list(plan.channel_codes)
-    return list(dict.fromkeys(r.channel for r in plan.revenues
-                              if r.channel and r.kind == "item"))
+def workbook_catalog(grid: WorkbookGrid | None) -> Catalog:
+    """The default catalog extended by the workbook's «Canali PDZ» sheet."""
+    catalog = default_catalog()
+    if grid is not None:
+        extend_from_workbook(catalog, grid)
+    return catalog
 
 
-def _rules(grid: WorkbookGrid | None, plan: Plan, catalog: Catalog) -> tuple[RuleSet, bool]:
+def workbook_rules(grid: WorkbookGrid | None, plan: Plan, catalog: Catalog
+                   ) -> tuple[RuleSet, bool]:
+    """The workbook's «Regole PDZ», or the defaults (then True: the sheet is to be written)."""
     sheet = grid.sheet(RULES_SHEET) if grid is not None else None
     if sheet is not None:
         return parse_rules(sheet, catalog), False
-    return RuleSet(rules=inferred_rules(plan.lines, catalog)), True
+    rules = default_rules(plan, catalog, allocation_channels(plan))
+    return RuleSet(rules=rules), True
 
 
-def allocate(plan: Plan, rules: RuleSet, *, mode: Mode = "vuote", solver: str = "auto",
-             catalog: Catalog | None = None) -> Allocation:
-    """Allocate the plan year's lines; raise AllocationInfeasible (Italian) if impossible."""
+def allocate(plan: Plan, rules: RuleSet | None = None, *, mode: Mode = "vuote",
+             solver: str = "auto", catalog: Catalog | None = None,
+             aggregate: bool = True) -> Allocation:
+    """Allocate the plan year's lines (see :mod:`.model` for the modes)."""
     catalog = catalog or default_catalog()
-    year = plan.plan_year
-    channels = _channels(plan)
-    index = {c: k for k, c in enumerate(channels)}
-    available = available_by_channel(plan)
-    capacity = np.array([available.get(c, 0) for c in channels], dtype=np.int64)
-    todo: list[Line] = []
-    for ln in plan.lines:
-        amount = ln.amount(year)
-        if amount <= 0:
-            continue
-        if mode == "vuote" and ln.has_split():
-            for code, v in ln.channels.items():  # pinned: off the channel's means
-                if code in index and v:
-                    capacity[index[code]] -= v
-            continue
-        todo.append(ln)
-    arc_line, arc_chan, arc_cost, arc_upper, lower = [], [], [], [], []
-    for i, ln in enumerate(todo):
-        allowed = list(ln.channels) if ln.channels else channels
-        for code in allowed:
-            if code not in index:
-                continue
-            d = rules.decide(ln, code, catalog)
-            if not d.allowed:
-                continue
-            amount = ln.amount(year)
-            upper = amount if d.max_share is None else int(amount * d.max_share / 100)
-            low = 0 if d.min_share is None else -(-int(amount * d.min_share) // 100)
-            cost = d.priority * 1000 + index[code]
-            target = _target(ln, code, amount) if mode == "anno-scorso" else None
-            if target is not None:
-                # convex piecewise cost around last year's share: cheap up to it, dear after
-                near = min(max(target - low, 0), upper - low)
-                arc_line += [i, i]
-                arc_chan += [index[code], index[code]]
-                arc_cost += [cost - _STAY, cost + _STAY]
-                arc_upper += [low + near, upper - low - near]
-                lower += [low, 0]
-                continue
-            arc_line.append(i)
-            arc_chan.append(index[code])
-            arc_cost.append(cost)
-            arc_upper.append(upper)
-            lower.append(low)
-    demand = np.array([ln.amount(year) for ln in todo], dtype=np.int64)
-    al = np.array(arc_line, dtype=np.int64)
-    ac = np.array(arc_chan, dtype=np.int64)
-    low = np.array(lower, dtype=np.int64)
-    if low.any():  # lower bounds: pre-assign them, solve the rest
-        np.subtract.at(demand, al, low)
-        np.subtract.at(capacity, ac, low)
-    problem = Problem(demand=demand, capacity=np.maximum(capacity, 0), arc_line=al,
-                      arc_channel=ac, arc_cost=np.array(arc_cost, dtype=np.int64),
-                      arc_upper=np.array(arc_upper, dtype=np.int64) - low)
-    result = solve(problem, solver)
-    if not result.feasible or (capacity < 0).any():
-        raise AllocationInfeasible(_explain(plan, todo, channels, result, capacity),
-                                   file=plan.source)
-    flow = result.flow + low
-    out = Allocation(solver=result.solver, lines_allocated=len(todo))
-    for a, f in enumerate(flow):
-        if f:
-            line_amounts = out.amounts.setdefault(todo[al[a]].id, {})
-            line_amounts[channels[ac[a]]] = line_amounts.get(channels[ac[a]], 0) + int(f)
-    used = {c: 0 for c in channels}
-    for ln in plan.lines:
-        source = out.amounts.get(ln.id) if ln.id in out.amounts else (
-            {c: v or 0 for c, v in ln.channels.items()} if mode == "vuote" or
-            ln.amount(year) <= 0 else {})
-        for c, v in source.items():
-            if c in used:
-                used[c] += v
-    out.channels = [ChannelSummary(c, available.get(c, 0), used[c]) for c in channels]
+    if rules is None:
+        rules = RuleSet(rules=default_rules(plan, catalog, allocation_channels(plan)))
+    t0 = time.perf_counter()
+    model = build_model(plan, rules, catalog, mode)
+    t1 = time.perf_counter()
+    sol = solve(model.problem, solver, aggregate=aggregate)
+    t2 = time.perf_counter()
+    out = Allocation(feasible=sol.feasible, mode=mode, solver=sol.solver, notes=model.notes,
+                     timings={"modello": t1 - t0, "soluzione": t2 - t1}, model=model)
+    if not sol.feasible:
+        assert sol.shortfall is not None
+        out.explanation = explain(model, sol.shortfall)
+        return out
+    p = model.problem
+    for i, j, v in zip(p.arc_line.tolist(), p.arc_channel.tolist(), sol.flow.tolist(),
+                       strict=True):
+        if v:
+            cells = out.amounts.setdefault(model.lines[i].id, {})
+            cells[model.channels[j]] = cells.get(model.channels[j], 0) + v
+    if p.pin_line is not None:
+        for i, j, v in zip(p.pin_line.tolist(), p.pin_channel.tolist(), p.pin_amount.tolist(),
+                           strict=True):
+            if v:
+                cells = out.amounts.setdefault(model.lines[i].id, {})
+                cells[model.channels[j]] = cells.get(model.channels[j], 0) + v
+    pinned = p.pinned_by_line()
+    out.lines_allocated = int(((p.demand - pinned) > 0).sum())
+    used = {c: 0 for c in model.channels}
+    for cells in [*out.amounts.values(), *model.kept.values()]:
+        for code, v in cells.items():
+            used[code] = used.get(code, 0) + v
+    out.channels = [ChannelSummary(code=c, header=header_text(plan, c, catalog),
+                                   disponibile=model.available.get(c, 0), allocato=used[c])
+                    for c in model.channels]
     return out
-
-
-_STAY = 10**6  # per cent away from last year's share: dominates the preferences
-
-
-def _target(ln: Line, code: str, amount: int) -> int:
-    """Last year's share of ``code`` in this line, applied to this year's amount."""
-    before = {c: v or 0 for c, v in ln.channels.items()}
-    total = sum(before.values())
-    if total <= 0:
-        return 0
-    return amount * before.get(code, 0) // total
-
-
-def _explain(plan: Plan, todo: list[Line], channels: list[str], result, capacity) -> str:
-    parts = []
-    negative = [channels[k] for k in np.flatnonzero(capacity < 0)]
-    if negative:
-        parts.append("le celle già compilate superano quanto hanno i canali "
-                     + ", ".join(negative))
-    no_channel = [ln for i, ln in enumerate(todo) if result.uncovered.get(i) ==
-                  ln.amount(plan.plan_year)]
-    if result.uncovered:
-        total = sum(result.uncovered.values())
-        parts.append(f"mancano {format_eur(total)} per coprire {len(result.uncovered)} righe")
-        sample = [todo[i] for i in list(result.uncovered)[:5]]
-        parts.append("righe scoperte: " + "; ".join(
-            f"«{ln.voce}» ({ln.cell}) per {format_eur(result.uncovered[todo.index(ln)])}"
-            for ln in sample) + (" ..." if len(result.uncovered) > 5 else ""))
-    if no_channel:
-        parts.append(f"{len(no_channel)} righe non hanno nessun canale ammesso dalle regole "
-                     f"o del tutto esaurito (prima: «{no_channel[0].voce}», {no_channel[0].cell})")
-    if result.exhausted:
-        parts.append("canali esauriti: " + ", ".join(channels[c] for c in result.exhausted)
-                     + f"; servono almeno {format_eur(sum(result.uncovered.values()))} in più "
-                       "su questi canali, o regole che ammettano altri canali")
-    return "allocazione impossibile: " + "; ".join(parts) + ". Nulla è stato scritto."
 
 
 def allocation_changeset(grid: WorkbookGrid | None, plan: Plan, *, mode: Mode = "vuote",
-                         solver: str = "auto") -> tuple[Changeset, Plan, Allocation]:
-    """The cells to write (and the rules sheet when missing), the updated Plan, and the
-    allocation itself."""
-    catalog = default_catalog()
-    rules, inferred = _rules(grid, plan, catalog)
+                         solver: str = "auto", catalog: Catalog | None = None,
+                         rules: RuleSet | None = None
+                         ) -> tuple[Changeset, Plan, Allocation]:
+    """The cells to write (and the «Regole PDZ» sheet when missing), the updated Plan and
+    the Allocation; raises AllocationInfeasible (Italian, nothing to write) when there is
+    no allocation."""
+    catalog = catalog or workbook_catalog(grid)
+    write_rules = False
+    if rules is None:
+        rules, write_rules = workbook_rules(grid, plan, catalog)
     result = allocate(plan, rules, mode=mode, solver=solver, catalog=catalog)
-    cells: dict[str, list[CellWrite]] = {}
-    new_columns = _new_columns(plan, result)
-    updated = plan.model_copy(deep=True)
-    for ln in updated.lines:
-        got = result.amounts.get(ln.id)
-        if ln.id not in result.amounts and not (mode != "vuote" and ln.amount(plan.plan_year)
-                                                > 0):
-            continue
-        got = got or {}
-        if not ln.channels:
-            for code, col in new_columns.get(ln.table, {}).items():
-                ln.channel_cells[code] = f"{ln.sheet}!{col_letters(col)}{ln.row}"
-                ln.channels[code] = None
-        for code, ref in ln.channel_cells.items():
-            value = got.get(code)
-            sheet, cell = split_sheet_ref(ref)
-            if value is None and ln.channels.get(code) is None:
-                continue
-            cells.setdefault(sheet, []).append(CellWrite(
-                cell=cell, value=to_decimal(value) if value is not None else None,
-                style=_MONEY))
-            ln.channels[code] = value
-    for table in updated.tables:
-        for code, col in new_columns.get(table.index, {}).items():
-            header = _header_text(plan, code)
-            cells.setdefault(table.sheet, []).append(
-                CellWrite(cell=f"{col_letters(col)}{table.header_row}", value=header,
-                          style=_HEADER))
-    if new_columns:
-        updated.channel_codes = _channels(plan)
-    summary = [f"{s.code}: disponibile {format_eur(s.disponibile)}, allocato "
-               f"{format_eur(s.allocato)}, residuo {format_eur(s.residuo)}"
-               for s in result.channels]
-    cs = Changeset(cells=cells, summary=[f"{result.lines_allocated} righe allocate "
-                                         f"({result.solver})", *summary])
-    if inferred and rules.rules:
-        cs.sheets.append(rules_sheet(rules.rules))
+    if not result.feasible:
+        assert result.explanation is not None
+        raise AllocationInfeasible(result.explanation, file=plan.source)
+    assert result.model is not None
+    values, cells, updated = plan_writes(result.model, result.amounts, catalog, grid)
+    if grid is not None:
+        for sheet, writes in refreshed_sums(grid, values).items():
+            cells.setdefault(sheet, []).extend(writes)
+    cs = Changeset(cells=cells, summary=result.summary_lines())
+    if write_rules:
+        headers = {c: header_text(plan, c, catalog) for c in result.model.channels}
+        headers |= {cc.code: cc.header for t in plan.tables for cc in t.channel_cols
+                    if cc.known}
+        cs.sheets.append(rules_sheet(rules.rules, headers))
+        cs.summary.append(f"scritto il foglio «{RULES_SHEET}» con le regole predefinite "
+                          f"({len(rules.rules)} righe)")
     return cs, updated, result
-
-
-def _new_columns(plan: Plan, result: Allocation) -> dict[int, dict[str, int]]:
-    """Tables without channel columns get them to the right of their last used column."""
-    out: dict[int, dict[str, int]] = {}
-    channels = _channels(plan)
-    for table in plan.tables:
-        if table.channel_cols:
-            continue
-        last = max([table.label_col, *table.year_cols.values()])
-        out[table.index] = {code: last + 1 + k for k, code in enumerate(channels)}
-    return out
-
-
-def _header_text(plan: Plan, code: str) -> str:
-    """The header a new channel column gets: the revenue table's own label for it."""
-    for r in plan.revenues:
-        if r.channel == code and r.kind == "item":
-            return r.label
-    return code.replace("_", " ")
-

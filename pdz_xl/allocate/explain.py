@@ -1,0 +1,97 @@
+"""Why an allocation is impossible, in Italian, from the elastic problem's shortfall."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..money import format_eur
+from ..plan import Line
+from .model import Model
+from .problem import Shortfall
+
+_SHOWN = 3  # lines named per item; the rest are counted
+
+
+@dataclass
+class ChannelShort:
+    """A channel that does not hold enough for the lines that can only use it."""
+
+    code: str
+    disponibile: int
+    short: int
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class LineProblem:
+    """A line that no eligible channel can cover (in part or at all)."""
+
+    line: Line
+    missing: int
+    reason: str
+
+
+@dataclass
+class Explanation:
+    """The smallest shortfall and where it falls; ``message`` is what the user reads."""
+
+    total: int
+    channels: list[ChannelShort] = field(default_factory=list)
+    lines: list[LineProblem] = field(default_factory=list)
+    rule_conflicts: list[str] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        """Italian, one item per line of text."""
+        head = (f"allocazione impossibile: mancano almeno {format_eur(self.total)} per "
+                "coprire tutte le righe entro le regole e le disponibilità dei canali.")
+        items = [_channel_text(c) for c in self.channels]
+        items += [_line_text(p) for p in self.lines]
+        items += self.rule_conflicts
+        fix = ("Per rimediare: aumentare le entrate dei canali indicati o ammettere altri "
+               "canali nel foglio «Regole PDZ». Nulla è stato scritto.")
+        return "\n".join([head, *(f"- {t}" for t in items), fix])
+
+
+def _names(lines: list[Line]) -> str:
+    shown = ", ".join(f"«{ln.voce}» ({ln.cell})" for ln in lines[:_SHOWN])
+    more = len(lines) - _SHOWN
+    return shown + (f" e altre {more}" if more > 0 else "")
+
+
+def _channel_text(c: ChannelShort) -> str:
+    text = (f"canale {c.code}: dispone di {format_eur(c.disponibile)}, mancano "
+            f"{format_eur(c.short)}")
+    if c.lines:
+        text += f"; lo usano {len(c.lines)} righe: {_names(c.lines)}"
+    return text
+
+
+def _line_text(p: LineProblem) -> str:
+    return f"riga «{p.line.voce}» ({p.line.cell}): scoperti {format_eur(p.missing)}, {p.reason}"
+
+
+def explain(model: Model, shortfall: Shortfall) -> Explanation:
+    """The Explanation of a model's shortfall."""
+    channels = [ChannelShort(code=model.channels[j],
+                             disponibile=model.available.get(model.channels[j], 0),
+                             short=cents,
+                             lines=[model.lines[i] for i in shortfall.channel_lines.get(j, [])])
+                for j, cents in sorted(shortfall.channel_short.items())]
+    no_arc = set(shortfall.no_arc_lines)
+    lines = [LineProblem(model.lines[i], cents,
+                         model.no_channel_reason(i) if i in no_arc else
+                         "le quote massime dei canali ammessi non bastano")
+             for i, cents in sorted(shortfall.line_uncovered.items())]
+    conflicts = []
+    p = model.problem
+    for a in shortfall.bad_arcs:
+        ln, code = model.lines[int(p.arc_line[a])], model.channels[int(p.arc_channel[a])]
+        conflicts.append(f"riga «{ln.voce}» ({ln.cell}), canale {code}: la quota minima "
+                         "supera la massima o l'importo della riga")
+    for i, cents in sorted(shortfall.line_excess.items()):
+        ln = model.lines[i]
+        conflicts.append(f"riga «{ln.voce}» ({ln.cell}): le quote minime superano "
+                         f"l'importo di {format_eur(cents)}")
+    return Explanation(total=shortfall.total, channels=channels, lines=lines,
+                       rule_conflicts=conflicts)
