@@ -130,9 +130,21 @@ def allocate(plan: Plan, rules: RuleSet | None = None, *, mode: Mode = "vuote",
     for cells in [*out.amounts.values(), *model.kept.values()]:
         for code, v in cells.items():
             used[code] = used.get(code, 0) + v
-    out.channels = [ChannelSummary(code=c, header=header_text(plan, c, catalog),
+    headers = channel_headers(plan, model.channels, catalog)
+    out.channels = [ChannelSummary(code=c, header=headers[c],
                                    disponibile=model.available.get(c, 0), allocato=used[c])
                     for c in model.channels]
+    return out
+
+
+def channel_headers(plan: Plan, channels: list[str], catalog: Catalog) -> dict[str, str]:
+    """How the workbook names each channel: its column header, else the header a new
+    column gets."""
+    out = {c: header_text(plan, c, catalog) for c in channels}
+    for t in reversed(plan.tables):
+        for cc in t.channel_cols:
+            if cc.known and cc.code in out:
+                out[cc.code] = cc.header
     return out
 
 
@@ -158,9 +170,7 @@ def allocation_changeset(grid: WorkbookGrid | None, plan: Plan, *, mode: Mode = 
             cells.setdefault(sheet, []).extend(writes)
     cs = Changeset(cells=cells, summary=result.summary_lines())
     if write_rules:
-        headers = {c: header_text(plan, c, catalog) for c in result.model.channels}
-        headers |= {cc.code: cc.header for t in plan.tables for cc in t.channel_cols
-                    if cc.known}
+        headers = channel_headers(plan, result.model.channels, catalog)
         cs.sheets.append(rules_sheet(rules.rules, headers))
         cs.summary.append(f"scritto il foglio «{RULES_SHEET}» con le regole predefinite "
                           f"({len(rules.rules)} righe)")

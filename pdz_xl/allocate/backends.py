@@ -7,10 +7,13 @@ preference: its optimum is the smallest shortfall, blamed on a channel wherever 
 pay, and on the channel the preferences would have used (the smallest change that makes
 the plan feasible and keeps to the rules' order).
 
-Measured on this problem (see benchmarks/bench_allocate.py): min-cost flow is the fastest
-by far; of the HiGHS methods, interior point with crossover beats dual simplex (the
-``linprog`` default) and primal simplex by an order of magnitude, and its crossover gives
-a vertex, hence integer cents. Interior point without crossover leaves fractional cents.
+Measured on this problem (benchmarks/bench_allocate.py, docs/benchmarks.md): min-cost flow
+is the fastest by far. Among the HiGHS methods none wins everywhere: interior point with
+crossover is best on small networks (after lines are merged, 1,000 nodes: 0.3 s against
+0.6 s for dual simplex) and dual simplex on large ones (10,000 nodes with share bounds: 3 s
+against 20 s); primal simplex is slowest. "highs" therefore picks interior point up to
+:data:`IPM_MAX_NODES` nodes and dual simplex above. Crossover gives a vertex, hence
+integer cents; interior point without crossover leaves fractional cents (refused).
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ import numpy as np
 from .network import Network
 from .problem import I64, AllocationError
 
+IPM_MAX_NODES = 5_000
+
 LP_METHODS = {
-    "highs": ("highs-ipm", {}),  # the measured best: interior point + crossover
+    "highs": ("", {}),  # by size: interior point + crossover, or dual simplex
     "highs-ipm": ("highs-ipm", {}),
     "highs-ds": ("highs-ds", {}),
     "highs-primal": ("highs-ds", {"simplex_strategy": 4}),
@@ -110,6 +115,8 @@ def solve_lp(net: Network, elastic: bool = False, method: str = "highs") -> NetF
 
     lp_method, options = LP_METHODS[method]
     n, C, M = net.n_nodes, len(net.capacity), len(net.tail)
+    if not lp_method:
+        lp_method = "highs-ipm" if n <= IPM_MAX_NODES else "highs-ds"
     n_vars = M + ((C + n) if elastic else 0)
     if n_vars == 0:  # nothing to decide
         if net.supply.any():

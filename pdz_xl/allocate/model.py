@@ -32,6 +32,7 @@ MODES: tuple[str, ...] = ("vuote", "tutto", "anno-scorso")
 MODE_LABELS = {"vuote": "solo righe vuote", "tutto": "tutto", "anno-scorso":
                "come l'anno scorso"}
 _MAX_AMOUNT = 9 * 10**12  # cents: amount x parts-per-million must fit in int64
+_NONE: dict[int, int] = {}
 
 
 @dataclass
@@ -87,7 +88,6 @@ def build_model(plan: Plan, rules: RuleSet, catalog: Catalog, mode: Mode = "vuot
     """The allocation Problem of ``plan`` in ``mode``."""
     if mode not in MODES:
         raise ValueError(f"modo «{mode}» sconosciuto: usare {', '.join(MODES)}")
-    year = plan.plan_year
     channels = allocation_channels(plan)
     index = {c: j for j, c in enumerate(channels)}
     available = available_by_channel(plan)
@@ -97,105 +97,69 @@ def build_model(plan: Plan, rules: RuleSet, catalog: Catalog, mode: Mode = "vuot
                   for t, cs in usable.items()}  # table -> channels its lines may use
     capacity = np.array([available.get(c, 0) for c in channels], I64)
 
-    lines: list[Line] = []
-    demand: list[int] = []
-    pin_line: list[int] = []
-    pin_chan: list[int] = []
-    pin_amount: list[int] = []
-    typed_rows: list[int] = []  # (problem line, channel) of typed cells (not free)
-    typed_cols: list[int] = []
-    previous: dict[int, dict[int, int]] = {}
-    kept: dict[int, dict[str, int]] = {}
-    notes: list[str] = []
-    over = 0
-    for ln in plan.lines:
-        amount = ln.amount(year)
-        known = {index[c]: v for c, v in ln.channels.items() if v is not None and c in index}
-        foreign = sum(v for c, v in ln.channels.items() if v is not None and c not in index)
-        if amount < 0 or any(v < 0 for v in known.values()) or abs(amount) > _MAX_AMOUNT:
-            kept[ln.id] = {channels[j]: v for j, v in known.items()}
-            notes.append(f"riga «{ln.voce}» ({ln.cell}): importo o celle negative, non "
-                         "allocata (le sue celle restano come sono).")
-            continue
-        i = len(lines)
-        if mode == "vuote":
-            if amount == 0 and not known:
-                continue
-            pinned = sum(known.values())
-            want = max(amount - foreign, pinned)
-            if amount - foreign < pinned:
-                over += 1
-            for j, v in known.items():
-                pin_line.append(i)
-                pin_chan.append(j)
-                pin_amount.append(v)
-                typed_rows.append(i)
-                typed_cols.append(j)
-        else:
-            want = max(amount - foreign, 0)
-            if mode == "anno-scorso" and sum(v for v in known.values() if v > 0) > 0:
-                previous[i] = {j: v for j, v in known.items() if v > 0}
-        lines.append(ln)
-        demand.append(want)
-    if over:
-        notes.append(f"{over} righe hanno già celle dei canali che superano il loro importo: "
-                     "lasciate come sono (la validazione le segnala).")
-    for c in channels:  # cells of skipped lines stay, and use their channels
-        used = sum(cells.get(c, 0) for cells in kept.values())
-        capacity[index[c]] -= used
+    scan = _scan(plan, channels, index, mode)
+    for j, c in enumerate(channels):  # cells of skipped lines stay, and use their channels
+        capacity[j] -= sum(cells.get(c, 0) for cells in scan.kept.values())
 
+    lines = scan.lines
     n = len(lines)
-    dem = np.array(demand, I64)
+    dem = np.array(scan.demand, I64)
     decisions = decide_all(rules, lines, channels, catalog, LineTexts.of(lines))
-    ids, where = np.unique(np.array([ln.table for ln in lines], I64), return_inverse=True)
+    ids, where = np.unique(np.array(scan.table, I64), return_inverse=True)
     by_table = np.array([table_mask.get(t, np.zeros(C, bool)) for t in ids.tolist()],
                         bool).reshape(len(ids), C)
     eligible = decisions.allowed & by_table[where.ravel()]
-    if typed_rows:
-        eligible[np.array(typed_rows), np.array(typed_cols)] = False
+    pin_line = np.array(scan.pin_line, I64)
+    pin_chan = np.array(scan.pin_chan, I64)
+    pin_amount = np.array(scan.pin_amount, I64)
+    if len(pin_line):  # a typed cell is pinned: no arc besides it
+        eligible[pin_line, pin_chan] = False
     pins = np.zeros(n, I64)
-    if pin_line:
-        np.add.at(pins, np.array(pin_line), np.array(pin_amount, I64))
+    np.add.at(pins, pin_line, pin_amount)
     eligible[dem - pins <= 0] = False
-    arc_line, arc_chan = np.nonzero(eligible)
-    arc_line, arc_chan = arc_line.astype(I64), arc_chan.astype(I64)
+    # arcs channel by channel (the decision arrays are column-major: reads stay in order)
+    arc_chan, arc_line = np.nonzero(np.asfortranarray(eligible).T)
+    arc_chan, arc_line = arc_chan.astype(I64, copy=False), arc_line.astype(I64, copy=False)
+    amount = np.array(scan.amount, I64)
+    previous = scan.previous
+    flat = arc_chan * n + arc_line  # into the column-major decision arrays
 
     problem = Problem(demand=dem, capacity=capacity, arc_line=arc_line, arc_channel=arc_chan,
-                      arc_cost=_costs(decisions, arc_line, arc_chan, C),
-                      **_bounds(decisions, arc_line, arc_chan, lines, year),
+                      arc_cost=_costs(decisions, flat, arc_chan, C),
+                      **_bounds(decisions, flat, amount[arc_line]),
                       arc_target=_targets(previous, arc_line, arc_chan, dem) if previous
                       else None,
-                      pin_line=np.array(pin_line, I64) if pin_line else None,
-                      pin_channel=np.array(pin_chan, I64) if pin_line else None,
-                      pin_amount=np.array(pin_amount, I64) if pin_line else None)
-    notes += [f"regole: {msg}" for msg in rules.issues]
+                      pin_line=pin_line if len(pin_line) else None,
+                      pin_channel=pin_chan if len(pin_line) else None,
+                      pin_amount=pin_amount if len(pin_line) else None)
+    notes = scan.notes + [f"regole: {msg}" for msg in rules.issues]
     return Model(plan=plan, mode=mode, channels=channels, available=available, lines=lines,
                  problem=problem, decisions=decisions, table_channels=usable,
-                 new_columns=new, kept=kept, notes=notes)
+                 new_columns=new, kept=scan.kept, notes=notes)
 
 
-def _costs(d: Decisions, arc_line: np.ndarray, arc_chan: np.ndarray, C: int) -> np.ndarray:
+def _costs(d: Decisions, flat: np.ndarray, arc_chan: np.ndarray, C: int) -> np.ndarray:
     """Rank of the priority times a step above any tie-break sum, plus the channel index."""
-    prio = d.priority[arc_line, arc_chan]
-    _, rank = np.unique(prio, return_inverse=True)
     step = C * C + 1
-    return rank.astype(I64).ravel() * step + arc_chan
+    return d.rank.ravel(order="F")[flat].astype(I64) * step + arc_chan
 
 
-def _bounds(d: Decisions, arc_line: np.ndarray, arc_chan: np.ndarray, lines: list[Line],
-            year: int) -> dict[str, np.ndarray | None]:
+def _bounds(d: Decisions, flat: np.ndarray, base: np.ndarray) -> dict[str, np.ndarray | None]:
     """Minimum/maximum shares as cents of the line's amount (up for minimums, down for
-    maximums, so a share is never exceeded)."""
-    lo = d.min_ppm[arc_line, arc_chan].astype(I64)
-    hi = d.max_ppm[arc_line, arc_chan].astype(I64)
+    maximums, so a share is never exceeded). ``base``: the line's amount, per arc."""
     out: dict[str, np.ndarray | None] = {"arc_lower": None, "arc_upper": None}
-    if not (lo.any() or (hi < PPM).any()):
-        return out
-    amount = np.array([ln.amount(year) for ln in lines], I64)[arc_line]
-    if lo.any():
-        out["arc_lower"] = -((-amount * lo) // PPM)
-    if (hi < PPM).any():
-        out["arc_upper"] = np.where(hi < PPM, amount * hi // PPM, amount)
+    if d.min_ppm.any():
+        lo = d.min_ppm.ravel(order="F")[flat]
+        some = np.flatnonzero(lo)
+        lower = np.zeros(len(base), I64)
+        lower[some] = -((-base[some] * lo[some].astype(I64)) // PPM)
+        out["arc_lower"] = lower
+    if (d.max_ppm < PPM).any():
+        hi = d.max_ppm.ravel(order="F")[flat]
+        some = np.flatnonzero(hi < PPM)
+        upper = base.copy()
+        upper[some] = base[some] * hi[some].astype(I64) // PPM
+        out["arc_upper"] = upper
     return out
 
 
@@ -203,19 +167,83 @@ def _targets(previous: dict[int, dict[int, int]], arc_line: np.ndarray,
              arc_chan: np.ndarray, demand: np.ndarray) -> np.ndarray:
     """Last year's shares applied to this year's amount (largest remainder, so they add up
     to the amount), on the arcs of lines that had a split; -1 elsewhere."""
-    target = np.full(len(arc_line), -1, I64)
-    starts = np.searchsorted(arc_line, np.arange(len(demand) + 1))
+    parts: dict[int, dict[int, int]] = {}
     for i, before in previous.items():
-        arcs = range(starts[i], starts[i + 1])
-        if not len(arcs):
-            continue
         total = sum(before.values())
         amount = int(demand[i])
-        parts = {j: amount * v // total for j, v in before.items()}
-        rest = amount - sum(parts.values())
-        by_remainder = sorted(before, key=lambda j: (-(amount * before[j] % total), j))
-        for j in by_remainder[:rest]:
-            parts[j] += 1
-        for a in arcs:
-            target[a] = parts.get(int(arc_chan[a]), 0)
+        share = {j: amount * v // total for j, v in before.items()}
+        rest = amount - sum(share.values())
+        for j in sorted(before, key=lambda j: (-(amount * before[j] % total), j))[:rest]:
+            share[j] += 1
+        parts[i] = share
+    lines = np.fromiter(parts, I64, len(parts))
+    on = np.isin(arc_line, lines)
+    target = np.full(len(arc_line), -1, I64)
+    target[on] = [parts[i].get(j, 0) for i, j in zip(arc_line[on].tolist(),
+                                                       arc_chan[on].tolist(), strict=True)]
     return target
+
+
+@dataclass
+class _Scan:
+    """One pass over the plan's lines: who is allocated, with what demand and pins."""
+
+    lines: list[Line] = field(default_factory=list)
+    demand: list[int] = field(default_factory=list)  # cents to cover (pins included)
+    amount: list[int] = field(default_factory=list)  # the line's amount (share base)
+    table: list[int] = field(default_factory=list)
+    pin_line: list[int] = field(default_factory=list)
+    pin_chan: list[int] = field(default_factory=list)
+    pin_amount: list[int] = field(default_factory=list)
+    previous: dict[int, dict[int, int]] = field(default_factory=dict)  # anno-scorso
+    kept: dict[int, dict[str, int]] = field(default_factory=dict)  # skipped line -> cells
+    notes: list[str] = field(default_factory=list)
+
+
+def _scan(plan: Plan, channels: list[str], index: dict[str, int], mode: Mode) -> _Scan:
+    year = plan.plan_year
+    out = _Scan()
+    over = 0
+    for ln in plan.lines:
+        amount = ln.amounts.get(year) or 0
+        cells = ln.channels
+        if not cells or list(cells.values()).count(None) == len(cells):
+            if 0 < amount <= _MAX_AMOUNT:  # nothing typed: the common case, kept cheap
+                out.lines.append(ln)
+                out.demand.append(amount)
+                out.amount.append(amount)
+                out.table.append(ln.table)
+                continue
+            known: dict[int, int] = {}
+            foreign = 0
+        else:
+            known = {index[c]: v for c, v in cells.items() if v is not None and c in index}
+            foreign = sum(v for c, v in cells.items() if v is not None and c not in index)
+        if amount < 0 or amount > _MAX_AMOUNT or (known and min(known.values()) < 0):
+            out.kept[ln.id] = {channels[j]: v for j, v in known.items()}
+            out.notes.append(f"riga «{ln.voce}» ({ln.cell}): importo o celle negative, non "
+                             "allocata (le sue celle restano come sono).")
+            continue
+        i = len(out.lines)
+        if mode == "vuote":
+            if amount == 0 and not known:
+                continue
+            pinned = sum(known.values())
+            want = max(amount - foreign, pinned)
+            over += amount - foreign < pinned
+            for j, v in known.items():
+                out.pin_line.append(i)
+                out.pin_chan.append(j)
+                out.pin_amount.append(v)
+        else:
+            want = max(amount - foreign, 0)
+            if mode == "anno-scorso" and any(v > 0 for v in known.values()):
+                out.previous[i] = {j: v for j, v in known.items() if v > 0}
+        out.lines.append(ln)
+        out.demand.append(want)
+        out.amount.append(amount)
+        out.table.append(ln.table)
+    if over:
+        out.notes.append(f"{over} righe hanno già celle dei canali che superano il loro "
+                         "importo: lasciate come sono (la validazione le segnala).")
+    return out

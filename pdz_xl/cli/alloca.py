@@ -7,11 +7,34 @@ from pathlib import Path
 import typer
 
 from ..errors import PdzError
-from ..io.xlsx_patch import apply_changeset
-from ..io.xlsx_reader import read_workbook
-from ..layout.detect import detect_plan
 from ..money import format_eur, to_decimal_str
 from .common import EXIT_FINDINGS, fail, print_json
+
+MODES = ("vuote", "tutto", "anno-scorso")
+SOLVERS = ("auto", "ortools", "highs")
+
+
+def _infeasible_json(exc) -> dict:
+    exp = exc.explanation
+    return {"esito": "impossibile", "mancano": to_decimal_str(exp.total),
+            "canali": [{"canale": c.code, "disponibile": to_decimal_str(c.disponibile),
+                        "mancano": to_decimal_str(c.short),
+                        "righe": [ln.cell for ln in c.lines]} for c in exp.channels],
+            "righe": [{"cella": p.line.cell, "scoperti": to_decimal_str(p.missing),
+                       "motivo": p.reason} for p in exp.lines],
+            "conflitti": exp.rule_conflicts, "messaggio": exp.message}
+
+
+def _table(result) -> list[str]:
+    width = max([len("Canale"), *(len(s.header) for s in result.channels)]) + 2
+    rows = [f"{'Canale':<{width}}{'Disponibile':>20}{'Allocato':>20}{'Residuo':>20}"]
+    for s in result.channels:
+        rows.append(f"{s.header:<{width}}{format_eur(s.disponibile):>20}"
+                    f"{format_eur(s.allocato):>20}{format_eur(s.residuo):>20}")
+    tot = [sum(getattr(s, k) for s in result.channels)
+           for k in ("disponibile", "allocato", "residuo")]
+    rows.append(f"{'Totale':<{width}}" + "".join(f"{format_eur(v):>20}" for v in tot))
+    return rows
 
 
 def register(app: typer.Typer) -> None:
@@ -23,40 +46,53 @@ def register(app: typer.Typer) -> None:
                                  help="File di uscita (predefinito: il file stesso, con "
                                       "copia di sicurezza)."),
         modo: str = typer.Option("vuote", "--modo",
-                                 help="vuote: solo le righe senza ripartizione; tutto: "
-                                      "rialloca tutto; anno-scorso: resta vicino ai canali "
-                                      "già usati."),
-        solver: str = typer.Option("auto", "--solver", help="auto, ortools o highs."),
+                                 help="vuote: compila solo le celle vuote, le celle già "
+                                      "scritte restano; tutto: rialloca tutto; anno-scorso: "
+                                      "rialloca restando vicino alle quote attuali."),
+        solver: str = typer.Option("auto", "--solver",
+                                   help="auto (OR-Tools se installato), ortools o highs."),
         json_out: bool = typer.Option(False, "--json", help="Riepilogo in JSON."),
     ) -> None:
         """Ripartisce le righe di costo sui canali di finanziamento secondo le regole."""
-        from ..allocate.apply import allocation_changeset
+        from ..allocate.apply import AllocationInfeasible, allocation_changeset
+        from ..io.xlsx_patch import apply_changeset
+        from ..io.xlsx_reader import read_workbook
+        from ..layout.detect import detect_plan
 
-        if modo not in ("vuote", "tutto", "anno-scorso"):
-            fail(f"modo «{modo}» sconosciuto: usare vuote, tutto o anno-scorso.")
+        if modo not in MODES:
+            fail(f"modo «{modo}» sconosciuto: usare {', '.join(MODES)}.")
+        if solver not in SOLVERS:
+            fail(f"risolutore «{solver}» sconosciuto: usare {', '.join(SOLVERS)}.")
         try:
             grid = read_workbook(file)
             plan = detect_plan(grid)
             changeset, _plan, result = allocation_changeset(grid, plan, mode=modo,
                                                             solver=solver)
             written = apply_changeset(file, changeset, out or file)
-        except PdzError as exc:
-            fail(exc, EXIT_FINDINGS if "allocazione impossibile" in exc.message else 2)
+        except AllocationInfeasible as exc:
+            if json_out:
+                print_json(_infeasible_json(exc))
+                raise typer.Exit(EXIT_FINDINGS) from None
+            fail(exc, EXIT_FINDINGS)
+        except (PdzError, ValueError) as exc:
+            fail(exc if isinstance(exc, PdzError) else str(exc))
         if json_out:
-            print_json({"file": str(written.dest), "solver": result.solver,
-                        "righe": result.lines_allocated,
-                        "canali": [{"canale": s.code,
+            print_json({"esito": "allocato", "file": str(written.dest), "modo": modo,
+                        "risolutore": result.solver, "righe": result.lines_allocated,
+                        "canali": [{"canale": s.code, "intestazione": s.header,
                                     "disponibile": to_decimal_str(s.disponibile),
                                     "allocato": to_decimal_str(s.allocato),
                                     "residuo": to_decimal_str(s.residuo)}
-                                   for s in result.channels]})
+                                   for s in result.channels],
+                        "note": changeset.summary[1 + len(result.channels):]})
             return
-        typer.echo(f"{result.lines_allocated} righe allocate ({result.solver}); scritto "
-                   f"{written.dest}" + (f" (copia {written.backup})" if written.backup else ""))
-        typer.echo(f"{'Canale':<26}{'Disponibile':>20}{'Allocato':>20}{'Residuo':>20}")
-        for s in result.channels:
-            typer.echo(f"{s.code:<26}{format_eur(s.disponibile):>20}"
-                       f"{format_eur(s.allocato):>20}{format_eur(s.residuo):>20}")
+        typer.echo(f"{result.lines_allocated} righe allocate (modo {modo}, risolutore "
+                   f"{result.solver}); scritto {written.dest}"
+                   + (f" (copia di sicurezza {written.backup})" if written.backup else ""))
+        for row in _table(result):
+            typer.echo(row)
+        for note in changeset.summary[1 + len(result.channels):]:
+            typer.echo(f"nota: {note}")
 
     app.command("alloca")(alloca)
     app.command("allocate", hidden=True)(alloca)
