@@ -29,19 +29,23 @@ def _feeders(code: str, plan: Plan, catalog: Catalog, channels: list[str]) -> li
 
 
 def _words(codes: list[str], catalog: Catalog) -> list[tuple[str, re.Pattern[str]]]:
-    """(what to tell the user, regex over normalised text) for the funds' names."""
-    out: list[tuple[str, re.Pattern[str]]] = []
+    """(what to tell the user, regex over normalised text) for the funds' names: their
+    aliases as whole words first, then the catalog's keywords."""
+    aliases: list[tuple[str, re.Pattern[str]]] = []
+    keywords: list[tuple[str, re.Pattern[str]]] = []
     for code in codes:
         entry = catalog.get(code)
         if entry is None:
             continue
-        for k in entry.keywords:
-            out.append((entry.name, re.compile(k)))
         for alias in [entry.code.replace("_", " "), *entry.aliases]:
             n = normalise_label(alias)
             if len(n) >= 3:
-                out.append((alias, re.compile(rf"(?<![0-9a-z]){re.escape(n)}(?![0-9a-z])")))
-    return out
+                aliases.append((alias, re.compile(rf"(?<![0-9a-z]){re.escape(n)}(?![0-9a-z])")))
+        keywords += [(entry.name, re.compile(k)) for k in entry.keywords]
+    return aliases + keywords
+
+
+_WHERE = {"azione": "dell'azione", "servizio": "del servizio", "voce": "della voce"}
 
 
 def _text(line: Line, levels: tuple[str, ...]) -> str:
@@ -79,8 +83,7 @@ def default_rules(plan: Plan, catalog: Catalog, channels: list[str]) -> list[Rul
                     continue
                 rule = Rule(channel=code, group=group, servizio=servizio,
                             priority=RESTRICTED_PRIORITY,
-                            note=f"«{hit}» nel nome {'della' if level != 'servizio' else 'del'}"
-                                 f" {level}")
+                            note=f"«{hit}» nel nome {_WHERE[level]}")
                 if level == "azione":
                     rule.azione = azione
                 elif level == "voce":

@@ -43,8 +43,11 @@ class Explanation:
     @property
     def message(self) -> str:
         """Italian, one item per line of text."""
-        head = (f"allocazione impossibile: mancano almeno {format_eur(self.total)} per "
-                "coprire tutte le righe entro le regole e le disponibilità dei canali.")
+        if self.total:
+            head = (f"allocazione impossibile: mancano almeno {format_eur(self.total)} per "
+                    "coprire tutte le righe entro le regole e le disponibilità dei canali.")
+        else:
+            head = "allocazione impossibile: le regole sono in conflitto tra loro."
         items = [_channel_text(c) for c in self.channels]
         items += [_line_text(p) for p in self.lines]
         items += self.rule_conflicts

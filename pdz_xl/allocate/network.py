@@ -65,6 +65,15 @@ def stay_penalty(problem: Problem) -> int:
     return problem.n_channels * top + 1
 
 
+def arc_keys(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
+    """(channel x lines + line per arc, the order that sorts it). The model emits arcs
+    channel by channel, line by line: then the order is the identity and no sort runs."""
+    key = problem.arc_channel * problem.n_lines + problem.arc_line
+    if len(key) < 2 or bool((np.diff(key) > 0).all()):
+        return key, np.arange(len(key))
+    return key, np.argsort(key, kind="stable")
+
+
 def reduce(problem: Problem, aggregate: bool = True) -> Reduced:
     """Take pins and lower bounds off, expand targets, merge interchangeable lines."""
     L, C, A = problem.n_lines, problem.n_channels, problem.n_arcs
@@ -85,8 +94,7 @@ def reduce(problem: Problem, aggregate: bool = True) -> Reduced:
     mergeable = demand > 0
     bounded = (span < demand[problem.arc_line]) | has_target
     mergeable[problem.arc_line[bounded]] = False
-    key = problem.arc_line * C + problem.arc_channel
-    order = np.argsort(key, kind="stable")
+    key, order = arc_keys(problem)
     repeated = np.flatnonzero(np.diff(key[order]) == 0)
     mergeable[problem.arc_line[order[repeated]]] = False
     n_arcs_of = np.bincount(problem.arc_line, minlength=L)
@@ -197,9 +205,9 @@ def _split_classes(problem: Problem, red: Reduced, class_flow: np.ndarray) -> np
     piece = np.diff(np.concatenate([[0], cuts]))
     line = lines[np.searchsorted(line_end, cuts, side="left")]
     channel = np.searchsorted(chan_end, cuts, side="left") % C
-    key = problem.arc_line * C + problem.arc_channel
-    order = np.argsort(key, kind="stable")
-    arc = order[np.searchsorted(key[order], line * C + channel)]
-    if (key[arc] != line * C + channel).any():
+    key, order = arc_keys(problem)
+    want = channel * problem.n_lines + line
+    arc = order[np.searchsorted(key[order], want)]
+    if (key[arc] != want).any():
         raise ValueError("ripartizione di una classe su un arco inesistente")
     return bincount_exact(arc, piece, problem.n_arcs)

@@ -76,6 +76,13 @@ def plan_writes(model: Model, split: dict[int, dict[str, int]], catalog: Catalog
     lines: list[Line] = []
     for ln in plan.lines:
         if ln.id not in allocated:
+            added = positions.get(ln.table)
+            if added:  # a line left alone still gets its (blank) cells in the new columns
+                ln = ln.model_copy(update={
+                    "channels": {**ln.channels, **dict.fromkeys(added)},
+                    "channel_cells": {**ln.channel_cells,
+                                      **{c: f"{ln.sheet}!{col_letters(col)}{ln.row}"
+                                         for c, col in added.items()}}})
             lines.append(ln)
             continue
         got = split.get(ln.id, {})
