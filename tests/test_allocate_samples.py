@@ -228,3 +228,23 @@ def test_infeasible_plan_is_explained_and_nothing_written(po2018, tmp_path):
     assert [c.code for c in exp.channels] == ["FNA"]
     assert {ln.path[1] for ln in exp.channels[0].lines} == {"Azione 2: FNA"}
     assert src.read_bytes() == before
+
+
+def test_sum_totals_under_channel_columns_keep_true_caches(tmp_path):
+    """A TOTALE row summing the channel columns: after reallocation its cached values are
+    the new sums, and LibreOffice's own recalculation agrees."""
+    src, _ = _emptied_2021(tmp_path)
+    with_totals = tmp_path / "totali21.xlsx"
+    sums = [CellWrite(cell=f"{col}18", formula=f"=SUM({col}5:{col}17)", value=0)
+            for col in "DEF"]  # TOTALE SERVIZIO TM, channel columns FNPS, FSOL, FSR
+    apply_changeset(src, Changeset(cells={"Servizi aziendali": sums}), with_totals)
+    out = tmp_path / "ri21.xlsx"
+    _allocate_file(with_totals, out, mode="tutto")
+    plan = detect_plan(read_workbook(out))
+    total = next(t for t in plan.totals if t.label == "TOTALE SERVIZIO TM")
+    lines = [plan.lines[i] for i in total.line_ids]
+    assert set(total.channels) == {"FNPS", "FSOL", "FSR"}
+    for code, cached in total.channels.items():
+        assert cached == sum(ln.channels.get(code) or 0 for ln in lines), code
+    assert sum(total.channels.values()) == total.amounts[2021]
+    assert formula_mismatches(out) == []
