@@ -106,6 +106,7 @@ def test_2018_new_columns_have_the_document_headers(po2018, tmp_path):
     assert filled and all("€" in cell.number_format for cell in filled)
 
 
+@pytest.mark.libreoffice
 def test_2018_written_file_recalculates_in_libreoffice(po2018, tmp_path):
     out = tmp_path / "a18.xlsx"
     _allocate_file(po2018, out)
@@ -230,6 +231,7 @@ def test_infeasible_plan_is_explained_and_nothing_written(po2018, tmp_path):
     assert src.read_bytes() == before
 
 
+@pytest.mark.libreoffice
 def test_sum_totals_under_channel_columns_keep_true_caches(tmp_path):
     """A TOTALE row summing the channel columns: after reallocation its cached values are
     the new sums, and LibreOffice's own recalculation agrees."""
