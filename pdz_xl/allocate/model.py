@@ -32,7 +32,6 @@ MODES: tuple[str, ...] = ("vuote", "tutto", "anno-scorso")
 MODE_LABELS = {"vuote": "solo righe vuote", "tutto": "tutto", "anno-scorso":
                "come l'anno scorso"}
 _MAX_AMOUNT = 9 * 10**12  # cents: amount x parts-per-million must fit in int64
-_NONE: dict[int, int] = {}
 
 
 @dataclass

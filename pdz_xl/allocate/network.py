@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .problem import I64, Problem, bincount_exact
+from .problem import I64, AllocationError, Problem, bincount_exact
 
 
 @dataclass
@@ -199,7 +199,7 @@ def _split_classes(problem: Problem, red: Reduced, class_flow: np.ndarray) -> np
     line_end = np.cumsum(demand)
     chan_end = np.cumsum(per.ravel())
     if line_end[-1] != chan_end[-1]:
-        raise ValueError("flusso delle classi diverso dalla loro domanda")
+        raise AllocationError("flusso delle classi diverso dalla loro domanda")
     cuts = np.union1d(line_end, chan_end)
     cuts = cuts[cuts > 0]
     piece = np.diff(np.concatenate([[0], cuts]))
@@ -209,5 +209,5 @@ def _split_classes(problem: Problem, red: Reduced, class_flow: np.ndarray) -> np
     want = channel * problem.n_lines + line
     arc = order[np.searchsorted(key[order], want)]
     if (key[arc] != want).any():
-        raise ValueError("ripartizione di una classe su un arco inesistente")
+        raise AllocationError("ripartizione di una classe su un arco inesistente")
     return bincount_exact(arc, piece, problem.n_arcs)
