@@ -113,5 +113,24 @@ class Changeset(BaseModel):
             summary=self.summary + other.summary,
         )
 
+NO_FILL = "none"
+"""``CellStyle.fill`` value that removes a cell's fill."""
+
 MARK_FILLS = {"errore": "FFC7CE", "avviso": "FFEB9C"}
 """Fill colours of marks: Excel's own light red and light yellow."""
+
+
+def marks_by_cell(marks: list[Mark]) -> dict[str, dict[str, tuple[str, str]]]:
+    """sheet -> cell -> (severity, note): several findings on one cell make one mark, as
+    severe as the worst of them, with their notes one per line."""
+    out: dict[str, dict[str, tuple[str, str]]] = {}
+    for m in marks:
+        cells = out.setdefault(m.sheet, {})
+        ref = m.cell.replace("$", "").upper()
+        if ref in cells:
+            severity, note = cells[ref]
+            worst = "errore" if "errore" in (severity, m.severity) else "avviso"
+            cells[ref] = (worst, note + "\n" + m.note)
+        else:
+            cells[ref] = (m.severity, m.note)
+    return out

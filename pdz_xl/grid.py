@@ -96,3 +96,37 @@ class WorkbookGrid:
     @property
     def sheet_names(self) -> list[str]:
         return [s.name for s in self.sheets]
+
+
+def _cell_value(value: object) -> object:
+    """A value as a spreadsheet client hands it over, as the grid keeps it."""
+    if isinstance(value, str):
+        if value == "":
+            return None
+        if value in ERROR_VALUES:
+            return ErrorValue(value)
+    return value
+
+
+def sheet_from_values(name: str, values: list[list[object]] | tuple, *, first_row: int = 1,
+                      first_col: int = 1, formulas: list[list[object]] | tuple | None = None,
+                      state: str = "visible") -> SheetGrid:
+    """A sheet from a 2D block of values (an open workbook's used range, or a range
+    passed to a worksheet function) whose top-left cell is (``first_row``, ``first_col``).
+
+    Empty strings are blank cells and ``#REF!``-like strings error values, as Office.js
+    and COM deliver them; ``formulas`` (same shape, when the client gives them) keeps the
+    text of the cells that start with «=».
+    """
+    sheet = SheetGrid(name=name, state=state)
+    for i, row in enumerate(values or ()):
+        frow = formulas[i] if formulas is not None and i < len(formulas) else None
+        for j, raw in enumerate(row or ()):
+            value = _cell_value(raw)
+            formula = frow[j] if frow is not None and j < len(frow) else None
+            if not (isinstance(formula, str) and formula.startswith("=")):
+                formula = None
+            if value is None and formula is None:
+                continue
+            sheet.rows.setdefault(first_row + i, {})[first_col + j] = Cell(value, formula)
+    return sheet

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..changeset import MARK_FILLS, CellStyle, Mark
+from ..changeset import MARK_FILLS, NO_FILL, CellStyle, Mark, marks_by_cell
 from .marks_registry import MarkRecord
 from .notes import SheetNotes
 from .package import NS_MAIN, Package, SheetEntry
@@ -56,30 +56,18 @@ def clear_marks(ctx: MarkContext, records: list[MarkRecord]) -> None:
                 continue  # restyled by the user after the mark: their style stays
             if rec.created and _is_empty(cell):
                 doc.remove(rec.cell)
+            elif rec.style is None:  # marked in Excel: only the fill goes back
+                fill = CellStyle(fill=rec.fill or NO_FILL)
+                doc.set_style(cell, ctx.styles.xf_for(int(cell.get("s", "0")), fill))
             else:
                 doc.set_style(cell, rec.style)
         ctx.notes(entry).remove({r.cell for r in recs if r.our_note})
 
 
-def _merge(marks: list[Mark]) -> dict[str, dict[str, tuple[str, str]]]:
-    """sheet -> cell -> (severity, note): several findings on one cell make one mark."""
-    out: dict[str, dict[str, tuple[str, str]]] = {}
-    for m in marks:
-        cells = out.setdefault(m.sheet, {})
-        ref = m.cell.replace("$", "").upper()
-        if ref in cells:
-            severity, note = cells[ref]
-            worst = "errore" if "errore" in (severity, m.severity) else "avviso"
-            cells[ref] = (worst, note + "\n" + m.note)
-        else:
-            cells[ref] = (m.severity, m.note)
-    return out
-
-
 def apply_marks(ctx: MarkContext, marks: list[Mark]) -> list[MarkRecord]:
     """Mark cells (fill + note); returns the registry records of what was done."""
     records: list[MarkRecord] = []
-    for sheet_name, cells in _merge(marks).items():
+    for sheet_name, cells in marks_by_cell(marks).items():
         entry = ctx.pkg.sheet(sheet_name)
         if entry is None:
             ctx.remarks.append(f"segni non applicati: il foglio «{sheet_name}» non esiste.")

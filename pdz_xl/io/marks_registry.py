@@ -32,10 +32,11 @@ class MarkRecord:
 
     sheet: str
     cell: str
-    style: int  # original style index
+    style: int | None  # original style index (None: marked in Excel, see ``fill``)
     applied: int | None = None  # style index of the mark (None: unknown, older registry)
     our_note: bool = True
     created: bool = False
+    fill: str | None = None  # marked in Excel (xlwings): the original fill, "" for none
 
 
 def registry_sheet(records: list[MarkRecord]) -> OwnedSheet:
@@ -73,10 +74,12 @@ def read_registry(pkg: Package) -> list[MarkRecord]:
             out.append(MarkRecord(values["A"], values["B"], _int(values.get("C"), 0) or 0,
                                   our_note=_int(values.get("D"), 1) == 1))
             continue
+        style = _int(values.get("C"), None)
         out.append(MarkRecord(
-            sheet=values["A"], cell=values["B"], style=_int(values.get("C"), 0) or 0,
+            sheet=values["A"], cell=values["B"], style=style,
             applied=_int(values.get("D"), None), our_note=_int(values.get("E"), 1) == 1,
-            created=_int(values.get("F"), 0) == 1))
+            created=_int(values.get("F"), 0) == 1,
+            fill=None if style is not None else (values.get("G") or "")))
     return out
 
 

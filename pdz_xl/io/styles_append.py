@@ -10,7 +10,7 @@ import copy
 
 from lxml import etree
 
-from ..changeset import CellStyle
+from ..changeset import NO_FILL, CellStyle
 from .package import NS_MAIN, WORKBOOK, Package
 
 _M = f"{{{NS_MAIN}}}"
@@ -110,7 +110,7 @@ class StyleBook:
             xf.set("fontId", str(self._font(int(xf.get("fontId", "0")), style)))
             xf.set("applyFont", "1")
         if style.fill is not None:
-            xf.set("fillId", str(self._fill(style.fill)))
+            xf.set("fillId", "0" if style.fill == NO_FILL else str(self._fill(style.fill)))
             xf.set("applyFill", "1")
         if style.align is not None or style.wrap is not None:
             align = xf.find(_M + "alignment")

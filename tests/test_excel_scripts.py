@@ -1,0 +1,168 @@
+"""The buttons through the real xlwings dispatch: ``xlwings.server.custom_scripts_call`` on
+an ``xw.Book(json=...)`` built from the sample workbooks, the returned Office.js actions
+applied to the xlsx, and the result compared, cell by cell, with what the CLI writes."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from pdz_xl.cli.app import app
+from pdz_xl.io.marks_registry import REGISTRY_SHEET
+from tests.support.libreoffice import recalculated_values
+from tests.support.xlwings_payload import apply_actions, book_payload
+
+pytestmark = pytest.mark.xlwings
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = {"2018": ROOT / "workbooks" / "piano_operativo_2018.xlsx",
+           "2021": ROOT / "workbooks" / "piano_programma_2021.xlsx"}
+SCRIPT_OF = {"valida": "valida", "alloca": "alloca", "triennale": "genera_triennale",
+             "pulisci": "pulisci_segni"}
+
+
+def press(src: Path, action: str, dest: Path, *, formulas: bool = True) -> list[dict]:
+    """Click a button on ``src`` through the xlwings dispatch; the book after it is
+    ``dest``. Returns the actions sent back to Excel. ``formulas``: the payload carries
+    the formulas xlwings Lite fetches (False: xlwings Server, values only)."""
+    import xlwings as xw
+    from xlwings import server
+
+    import udfs.scripts as scripts
+
+    book = xw.Book(json=book_payload(src, formulas=formulas))
+    result = asyncio.run(server.custom_scripts_call(
+        scripts, SCRIPT_OF[action], typehint_to_value={xw.Book: book}))
+    actions = result.json()["actions"]
+    apply_actions(src, actions, dest)
+    return actions
+
+
+def cli(*args: str) -> None:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code in (0, 1), result.output
+
+
+def cli_output(src: Path, action: str, out_dir: Path) -> Path:
+    """The same job through the command line."""
+    out = out_dir / "cli"
+    out.mkdir(exist_ok=True)
+    dest = out / src.name
+    if action == "valida":
+        cli("rigenera", str(src), "-o", str(out))
+    elif action == "alloca":
+        cli("rigenera", "--alloca", str(src), "-o", str(out))
+    elif action == "triennale":
+        cli("triennale", str(src), "-o", str(dest))
+    elif action == "pulisci":
+        cli("valida", "--pulisci", str(src), "-o", str(dest))
+    return dest
+
+
+def _cells(ws) -> dict[str, object]:
+    return {c.coordinate: c.value for row in ws.iter_rows() for c in row
+            if c.value is not None}
+
+
+def _norm(v: object) -> object:
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def differences(cli_path: Path, button_path: Path) -> list[str]:
+    """Cells, sheets, marks (fill, note) that differ between the two results."""
+    a, b = openpyxl.load_workbook(cli_path), openpyxl.load_workbook(button_path)
+    out = []
+    names_a = [n for n in a.sheetnames if n != REGISTRY_SHEET]
+    names_b = [n for n in b.sheetnames if n != REGISTRY_SHEET]
+    if names_a != names_b:
+        out.append(f"fogli: CLI {names_a} / pulsante {names_b}")
+    for name in set(names_a) & set(names_b):
+        ca, cb = _cells(a[name]), _cells(b[name])
+        for ref in sorted(set(ca) | set(cb)):
+            va, vb = _norm(ca.get(ref)), _norm(cb.get(ref))
+            if va != vb:
+                out.append(f"{name}!{ref}: CLI {va!r} / pulsante {vb!r}")
+        if a[name].sheet_state != b[name].sheet_state:
+            out.append(f"{name}: visibilità {a[name].sheet_state} / {b[name].sheet_state}")
+        for row in a[name].iter_rows():
+            for c in row:
+                d = b[name][c.coordinate]
+                fa = c.fill.fgColor.rgb if c.fill.fill_type else None
+                fb = d.fill.fgColor.rgb if d.fill.fill_type else None
+                if (fa, _text(c.comment)) != (fb, _text(d.comment)):
+                    out.append(f"{name}!{c.coordinate}: segno CLI {fa} {_text(c.comment)!r} "
+                               f"/ pulsante {fb} {_text(d.comment)!r}")
+    return out
+
+
+def _text(comment) -> str | None:
+    return comment.text.strip() if comment is not None else None
+
+
+@pytest.mark.parametrize("sample", ["2018", "2021"])
+@pytest.mark.parametrize("action", ["valida", "alloca", "triennale"])
+def test_button_writes_the_cells_the_cli_writes(tmp_path: Path, sample: str, action: str):
+    src = tmp_path / SAMPLES[sample].name
+    shutil.copy(SAMPLES[sample], src)
+    actions = press(src, action, tmp_path / "pulsante.xlsx")
+    assert actions, "il pulsante non ha scritto nulla"
+    diff = differences(cli_output(src, action, tmp_path), tmp_path / "pulsante.xlsx")
+    assert diff == [], "\n".join(diff[:30])
+
+
+def test_valida_marks_the_2021_cells_and_records_them(tmp_path: Path):
+    src = tmp_path / "pp2021.xlsx"
+    shutil.copy(SAMPLES["2021"], src)
+    press(src, "valida", tmp_path / "b.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "b.xlsx")
+    assert wb[REGISTRY_SHEET].sheet_state in ("hidden", "veryHidden")
+    c31 = wb["Progettazione"]["C31"]
+    assert c31.fill.fgColor.rgb.endswith("FFC7CE")
+    assert "421.744,51" in c31.comment.text
+    records = [r for r in wb[REGISTRY_SHEET].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert ("Progettazione", "C31") in {(r[0], r[1]) for r in records}
+
+
+def test_marks_cross_the_doors(tmp_path: Path):
+    """Marks written by the CLI are removed by the button, and the other way round."""
+    src = tmp_path / "pp2021.xlsx"
+    shutil.copy(SAMPLES["2021"], src)
+    cli_marked = cli_output(src, "valida", tmp_path)
+    press(cli_marked, "pulisci", tmp_path / "cleared_by_button.xlsx")
+    press(src, "valida", tmp_path / "marked_by_button.xlsx")
+    cleared_by_cli = cli_output(tmp_path / "marked_by_button.xlsx", "pulisci", tmp_path)
+    for path in (tmp_path / "cleared_by_button.xlsx", cleared_by_cli):
+        wb = openpyxl.load_workbook(path)
+        assert "Controlli PDZ" not in wb.sheetnames
+        c31 = wb["Progettazione"]["C31"]
+        assert c31.comment is None, path
+        assert not c31.fill.fill_type or c31.fill.fgColor.rgb in ("00000000", None), path
+        original = openpyxl.load_workbook(src)["Progettazione"]["C31"]
+        assert c31.number_format == original.number_format
+        assert c31.value == original.value
+
+
+@pytest.mark.libreoffice
+def test_triennial_formulas_written_by_the_button_compute_the_cli_values(tmp_path: Path):
+    """On xlwings Server (values only, no formulas in the payload) the triennial formulas
+    add up the lines where the CLI adds up live servizio totals: LibreOffice recalculates
+    the button's formulas (written without cached values) to the CLI's values, to the
+    cent."""
+    src = tmp_path / "pp2021.xlsx"
+    shutil.copy(SAMPLES["2021"], src)
+    press(src, "triennale", tmp_path / "b.xlsx", formulas=False)
+    cached = openpyxl.load_workbook(cli_output(src, "triennale", tmp_path), data_only=True)
+    fresh = recalculated_values(tmp_path / "b.xlsx", ["Triennale PDZ"])["Triennale PDZ"]
+    numbers = {c.coordinate: c.value for row in cached["Triennale PDZ"].iter_rows()
+               for c in row if isinstance(c.value, (int, float))}
+    assert len(numbers) > 30
+    wrong = {k: (v, fresh.get(k)) for k, v in numbers.items()
+             if round(v * 100) != round((fresh.get(k) or 0) * 100)}
+    assert wrong == {}

@@ -1,0 +1,121 @@
+"""Worksheet functions of pdz-xl: ``=PDZ_TOTAL(...)`` and its family.
+
+Each is a thin wrapper around :class:`pdz_xl.query.BudgetQuery` (the numbers are the
+core's, the same the command line prints). The first argument, ``budget``, is the range of
+the budget (an Excel table works too); in the classic add-in it may be left out and the
+calling workbook is read. Amounts come back in euros (the exact cents as Excel stores
+them), shares as fractions (format the cell as %). Descriptions are Italian: they are
+what Excel shows in the function wizard.
+"""
+
+from __future__ import annotations
+
+import xlwings as xw
+
+from pdz_xl.money import Cents
+from pdz_xl.query import QueryError
+
+from .runtime import query_for, with_caller
+
+_BUDGET = ("Intervallo (o tabella) del budget con le intestazioni. Nel componente aggiuntivo "
+           "classico si può omettere: si legge la cartella che chiama la funzione.")
+_GRUPPO = ("Area, obiettivo, servizio o azione, come scritto nel budget («AREA POVERTA'», "
+           "«Obiettivo 3», «Azione 2: Sportello»); «A > B» restringe B alle righe sotto A. "
+           "Vuoto: tutto il budget.")
+_CANALE = "Canale di finanziamento: FNPS, FSR, FSOL, FNA, COMUNI, ATS, AVANZO VINCOLATO..."
+_ANNO = "Anno degli importi (vuoto: l'anno del piano)."
+
+
+def _euros(cents: Cents) -> float:
+    """Cents as the euro amount Excel stores (the nearest double, as if typed)."""
+    return cents / 100
+
+
+def _required(value: object, what: str) -> str:
+    if value is None or not str(value).strip():
+        raise QueryError(f"manca l'argomento «{what}».")
+    return str(value)
+
+
+@xw.func
+@xw.arg("budget", "raw", doc=_BUDGET)
+@xw.arg("gruppo", doc=_GRUPPO)
+@xw.arg("canale", doc=_CANALE + " Vuoto: il costo intero delle righe.")
+@xw.arg("anno", doc=_ANNO)
+@with_caller
+def pdz_total(budget=None, gruppo=None, canale=None, anno=None, caller=None):
+    """Totale dei costi del budget, per gruppo, canale e anno (senza argomenti: il totale
+    generale dell'anno del piano)."""
+    return _euros(query_for(budget, caller).total(gruppo, canale, anno))
+
+
+@xw.func
+@xw.arg("budget", "raw", doc=_BUDGET)
+@xw.arg("canale", doc=_CANALE)
+@with_caller
+def pdz_disponibile(budget=None, canale=None, caller=None):
+    """Quanto un canale mette a disposizione nell'anno del piano (entrate meno le quote
+    vincolate non applicate)."""
+    return _euros(query_for(budget, caller).available(_required(canale, "canale")))
+
+
+@xw.func
+@xw.arg("budget", "raw", doc=_BUDGET)
+@xw.arg("canale", doc=_CANALE)
+@xw.arg("gruppo", doc=_GRUPPO)
+@with_caller
+def pdz_allocato(budget=None, canale=None, gruppo=None, caller=None):
+    """Quanto le righe (del gruppo) assegnano a un canale nell'anno del piano."""
+    return _euros(query_for(budget, caller).allocated(_required(canale, "canale"), gruppo))
+
+
+@xw.func
+@xw.arg("budget", "raw", doc=_BUDGET)
+@xw.arg("canale", doc=_CANALE)
+@with_caller
+def pdz_residuo(budget=None, canale=None, caller=None):
+    """Quanto resta di un canale: disponibile meno allocato."""
+    return _euros(query_for(budget, caller).residual(_required(canale, "canale")))
+
+
+@xw.func
+@xw.arg("budget", "raw", doc=_BUDGET)
+@xw.arg("canale", doc=_CANALE)
+@xw.arg("gruppo", doc=_GRUPPO)
+@with_caller
+def pdz_quota(budget=None, canale=None, gruppo=None, caller=None):
+    """Quota dei costi del gruppo (anno del piano) coperta da un canale, come frazione:
+    formattare la cella come percentuale."""
+    return float(query_for(budget, caller).share(_required(canale, "canale"), gruppo))
+
+
+@xw.func
+@xw.arg("budget", "raw", doc=_BUDGET)
+@with_caller
+def pdz_controlli(budget=None, caller=None):
+    """Esito dei controlli del budget: «OK», oppure quanti errori e avvisi."""
+    return query_for(budget, caller).checks()
+
+
+@xw.func
+@xw.arg("budget", "raw", doc=_BUDGET)
+@xw.arg("gravita", doc="«errori» o «avvisi» per vedere solo quelli; vuoto: tutti.")
+@with_caller
+def pdz_rilievi(budget=None, gravita=None, caller=None):
+    """I rilievi dei controlli come tabella (Gravità, Codice, Cella, Rilievo), i più gravi
+    per primi; si espande nelle celle sotto."""
+    return query_for(budget, caller).findings_rows(gravita)
+
+
+@xw.func
+@xw.arg("budget", "raw", doc=_BUDGET)
+@xw.arg("gruppo", doc="Area o obiettivo (costi) oppure canale (entrate); vuoto: il totale "
+                      "dei costi.")
+@xw.arg("intestazione", doc="VERO per avere sopra la riga degli anni.")
+@with_caller
+def pdz_triennio(budget=None, gruppo=None, intestazione=None, caller=None):
+    """I tre anni del piano triennale e il loro totale per un gruppo o un canale, come nel
+    foglio «Triennale PDZ»; si espande nelle celle a destra."""
+    query = query_for(budget, caller)
+    row = [_euros(c) for c in query.triennial_row(gruppo)]
+    return [query.triennial_header(), row] if intestazione else [row]

@@ -1,0 +1,120 @@
+"""The buttons: Valida, Alloca, Genera triennale, Pulisci segni.
+
+Each button reads the open workbook, runs the same pipeline as ``pdz-xl rigenera``
+(:func:`pdz_xl.pipeline.run_steps`) and writes the same Changeset into the book, so a
+button and the command line produce the same cells.
+
+- xlwings Lite / Server: the ``@xw.script`` functions (the runtime passes the book).
+- Classic add-in (ribbon ``pdz_xl.xlam``): ``valida_da_excel()`` & co., which take the
+  calling workbook with ``xw.Book.caller()``; the ribbon's VBA calls them via RunPython.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import xlwings as xw
+
+from pdz_xl.errors import PdzError
+from pdz_xl.layout.detect import detect_plan
+from pdz_xl.pipeline import Outcome, run_steps
+
+from .book_grid import grid_from_book, load_formulas
+from .book_writer import apply_changeset
+
+TITLE = "PDZ"
+
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "valida": ("valida",),
+    "alloca": ("alloca", "valida"),
+    "triennale": ("triennale",),
+    "pulisci": ("pulisci",),
+}
+"""Button -> pipeline steps (after allocating, the book is checked again, as ``rigenera``
+does with ``--alloca``)."""
+
+
+def run_action(book: Any, action: str) -> Outcome:
+    """Read ``book``, run the steps of ``action``, write the result into ``book``."""
+    grid = grid_from_book(book)
+    plan = detect_plan(grid)
+    outcome = run_steps(grid, plan, ACTIONS[action])
+    remarks = apply_changeset(book, outcome.changeset, grid)
+    if remarks:
+        outcome.summaries["note"] = " ".join(dict.fromkeys(remarks))
+    return outcome
+
+
+def message(outcome: Outcome) -> str:
+    """What the user reads when the button is done (Italian)."""
+    return "\n".join(f"{step}: {text}" for step, text in outcome.summaries.items())
+
+
+def _tell(book: Any, text: str) -> None:
+    """Show ``text`` to the user: a message box where the runtime has one, else printed
+    (xlwings Lite shows it in its output pane)."""
+    print(text)
+    with contextlib.suppress(Exception):  # no dialogs here: the printed text is shown
+        book.app.alert(text, title=TITLE)
+
+
+def _button(book: Any, action: str) -> Any:
+    try:
+        outcome = run_action(book, action)
+    except PdzError as exc:
+        _tell(book, exc.describe())
+        return book
+    _tell(book, message(outcome))
+    return book
+
+
+# -- xlwings Lite / Server ----------------------------------------------------------
+async def _lite_button(book: xw.Book, action: str) -> Any:
+    await load_formulas(book)  # Lite: formulas on demand, so totals are read as on a file
+    return _button(book, action)
+
+
+@xw.script(name="Valida")
+async def valida(book: xw.Book):
+    """Controlla il budget: foglio «Controlli PDZ» e celle segnate."""
+    return await _lite_button(book, "valida")
+
+
+@xw.script(name="Alloca")
+async def alloca(book: xw.Book):
+    """Alloca le righe ai canali di finanziamento, poi ricontrolla."""
+    return await _lite_button(book, "alloca")
+
+
+@xw.script(name="Genera triennale")
+async def genera_triennale(book: xw.Book):
+    """Genera il foglio «Triennale PDZ» (e «Proiezioni PDZ» se manca)."""
+    return await _lite_button(book, "triennale")
+
+
+@xw.script(name="Pulisci segni")
+async def pulisci_segni(book: xw.Book):
+    """Toglie i segni (colore e nota) lasciati dai controlli."""
+    return await _lite_button(book, "pulisci")
+
+
+# -- classic add-in (RunPython from the ribbon) ---------------------------------------
+def valida_da_excel() -> None:
+    """Ribbon «Valida»."""
+    _button(xw.Book.caller(), "valida")
+
+
+def alloca_da_excel() -> None:
+    """Ribbon «Alloca»."""
+    _button(xw.Book.caller(), "alloca")
+
+
+def triennale_da_excel() -> None:
+    """Ribbon «Genera triennale»."""
+    _button(xw.Book.caller(), "triennale")
+
+
+def pulisci_da_excel() -> None:
+    """Ribbon «Pulisci segni»."""
+    _button(xw.Book.caller(), "pulisci")
