@@ -30,7 +30,7 @@ class Outcome:
 
 
 def run_steps(grid: WorkbookGrid, plan: Plan, steps: tuple[str, ...] | list[str], *,
-              tolerance_cents: int | None = None, per: str = "area",
+              tolerance_cents: int | None = None, per: str | None = None,
               generated_on: str | None = None) -> Outcome:
     """Run ``steps`` in order; validation runs last so it sees the allocation."""
     unknown = [s for s in steps if s not in STEPS]

@@ -50,6 +50,7 @@ class BudgetQuery:
         self._catalog = catalog
         self._tolerance = tolerance_cents
         self._lines_of: dict[str, list[Line]] = {}
+        self._triennials: dict[str, object] = {}
 
     @classmethod
     def from_grid(cls, grid: WorkbookGrid) -> BudgetQuery:
@@ -231,31 +232,38 @@ class BudgetQuery:
     @cached_property
     def triennial(self):
         """The three-year plan as «Genera triennale» builds it (projections included)."""
-        from .triennial.build import triennial_changeset
+        return self.triennial_by(None)
 
-        _cs, data = triennial_changeset(self.grid, self.plan)
-        return data
+    def triennial_by(self, per: str | None):
+        """The three-year plan with costs per ``per`` (area/obiettivo; None: natural)."""
+        key = per or ""
+        if key not in self._triennials:
+            from .triennial.build import triennial_changeset
+
+            _cs, data = triennial_changeset(self.grid, self.plan, per=per)  # type: ignore[arg-type]
+            self._triennials[key] = data
+        return self._triennials[key]
 
     def triennial_row(self, gruppo: str | None = None) -> list[Cents]:
-        """Three years and their total of a cost group (area/obiettivo) or a revenue
+        """Three years and their total of a cost group (area or obiettivo) or a revenue
         channel; with no ``gruppo``, of the total costs."""
         data = self.triennial
         if gruppo is None or not str(gruppo).strip():
             years = data.cost_totals()
             return [*years, sum(years)]
         key = _norm(gruppo)
-        for row in data.costs:
-            if key in (_norm(row.label), _norm(row.key), _norm(row.key.split(":", 1)[-1])):
-                return [*row.years, row.total]
-        for row in data.revenues:
-            if key in (_norm(row.label), _norm(row.key)):
-                return [*row.years, row.total]
+        for per in (None, "area", "obiettivo"):
+            for row in self.triennial_by(per).costs:
+                names = {_norm(row.label), _norm(row.key), _norm(row.key.replace(":", " ")),
+                         _norm(row.key.split(":", 1)[-1])}
+                if key in names:
+                    return [*row.years, row.total]
         try:
             code = self.channel(str(gruppo))
         except QueryError:
             code = None
         for row in data.revenues:
-            if code is not None and row.key == code:
+            if key in (_norm(row.label), _norm(row.key)) or row.key == code:
                 return [*row.years, row.total]
         labels = [r.label for r in data.costs + data.revenues]
         close = difflib.get_close_matches(str(gruppo), labels, n=3, cutoff=0.5)

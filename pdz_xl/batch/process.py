@@ -23,7 +23,7 @@ class BatchOptions(BaseModel):
     in_place: bool = False
     backup: bool = True
     tolerance_cents: int | None = None
-    per: str = "area"
+    per: str | None = None  # None: area, or obiettivo when the budget has no areas
     generated_on: str | None = None  # fixed date for reproducible sheets
 
 

@@ -14,7 +14,7 @@ from ..batch.discover import discover
 from ..batch.process import BatchOptions, process_file
 from ..batch.report import exit_code, final_line, print_table
 from ..batch.runner import FileResult, run_files
-from .common import print_json
+from .common import fail, print_json
 
 
 def register(app: typer.Typer) -> None:
@@ -32,11 +32,14 @@ def register(app: typer.Typer) -> None:
         alloca: bool = typer.Option(False, "--alloca", help="Alloca le righe senza canali."),
         triennale: bool = typer.Option(False, "--triennale",
                                        help="Rigenera il foglio «Triennale PDZ»."),
-        per: str = typer.Option("area", "--per", help="Triennale per area o per obiettivo."),
+        per: str = typer.Option(None, "--per", help="Triennale per «area» o per «obiettivo» "
+                                "(predefinito: area, obiettivo se il budget non ha aree)."),
         jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Processi in parallelo."),
         json_out: bool = typer.Option(False, "--json", help="Risultati in JSON."),
     ) -> None:
         """Legge e controlla ogni cartella e, a richiesta, alloca e genera il triennale."""
+        if per is not None and per not in ("area", "obiettivo"):
+            fail("--per vale «area» oppure «obiettivo».")
         files, problems = discover(paths)
         steps = (("alloca",) if alloca else ()) + (("triennale",) if triennale else ()) \
             + ("valida",)

@@ -22,7 +22,8 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(None, "--out", "-o",
                                  help="File di uscita (predefinito: il file stesso, con "
                                       "copia di sicurezza)."),
-        per: str = typer.Option("area", "--per", help="Costi per area o per obiettivo."),
+        per: str = typer.Option(None, "--per", help="Costi per «area» o per «obiettivo» "
+                                "(predefinito: area, obiettivo se il budget non ha aree)."),
         anno1: str = typer.Option("dichiarati", "--anno1",
                                   help="Anno 1 dei costi: «dichiarati» (il totale scritto "
                                        "del gruppo quando c'è) o «righe» (sempre la somma "
@@ -42,7 +43,7 @@ def register(app: typer.Typer) -> None:
         from ..triennial.build import triennial_changeset
         from ..triennial.fdp import export_fdp
 
-        if per not in ("area", "obiettivo"):
+        if per is not None and per not in ("area", "obiettivo"):
             fail("--per vale «area» oppure «obiettivo».")
         if anno1 not in ("dichiarati", "righe"):
             fail("--anno1 vale «dichiarati» oppure «righe».")

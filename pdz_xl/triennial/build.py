@@ -21,6 +21,7 @@ from .groups import (
     Channel,
     CostGroup,
     cost_groups,
+    natural_per,
     resolver,
     revenue_channels,
     year1_source,
@@ -135,13 +136,14 @@ def _check(data: Triennial) -> None:
                              "pareggiare")
 
 
-def triennial_changeset(grid: WorkbookGrid | None, plan: Plan, *, per: Per = "area",
+def triennial_changeset(grid: WorkbookGrid | None, plan: Plan, *, per: Per | None = None,
                         year1: Year1Mode = "dichiarati", generated_on: str | None = None,
                         ambito: str | None = None) -> tuple[Changeset, Triennial]:
     """The owned "Triennale PDZ" sheet, and "Proiezioni PDZ" with defaults when the
     workbook has none (an existing one is read, never rewritten)."""
     from .sheet import triennial_sheet
 
+    per = per or natural_per(plan)
     groups, channels = cost_groups(plan, per), revenue_channels(plan)
     sheet = grid.sheet(PROJECTIONS_SHEET) if grid is not None else None
     projections, problems = parse_projections(sheet, resolver(groups, channels))

@@ -37,6 +37,13 @@ class Channel:
     amount: Cents
 
 
+def natural_per(plan: Plan) -> Per:
+    """How a plan groups its costs: by area when its lines have areas (2021), else by
+    obiettivo (the 2018 Piano Operativo has obiettivi only)."""
+    has_area = any(g.level == "area" for ln in plan.lines for g in ln.groups)
+    return "area" if has_area or not plan.lines else "obiettivo"
+
+
 def cost_groups(plan: Plan, per: Per) -> list[CostGroup]:
     """The groups at level ``per``, in the order their first line appears."""
     groups: dict[str, CostGroup] = {}

@@ -93,7 +93,8 @@ def book_payload(path: Path, *, formulas: bool = False) -> dict:
 
 def function_call(func_name: str, args: list[object], caller: str = "Foglio1!A1",
                   book: str = "budget.xlsx") -> dict:
-    """The request Office.js sends for one custom-function call (args as 2D lists)."""
+    """The request Office.js sends for one custom-function call (args as 2D lists; an
+    omitted optional argument is sent as null, so pass None for it)."""
     return {"func_name": func_name, "args": [a if isinstance(a, list) else [[a]]
                                              for a in args],
             "caller_address": f"[{book}]{caller}", "version": _version(), "client": CLIENT,
