@@ -119,3 +119,7 @@ def pdz_triennio(budget=None, gruppo=None, intestazione=None, caller=None):
     query = query_for(budget, caller)
     row = [_euros(c) for c in query.triennial_row(gruppo)]
     return [query.triennial_header(), row] if intestazione else [row]
+
+
+__all__ = ["pdz_allocato", "pdz_controlli", "pdz_disponibile", "pdz_quota", "pdz_residuo",
+           "pdz_rilievi", "pdz_total", "pdz_triennio"]

@@ -118,3 +118,6 @@ def triennale_da_excel() -> None:
 def pulisci_da_excel() -> None:
     """Ribbon «Pulisci segni»."""
     _button(xw.Book.caller(), "pulisci")
+
+
+__all__ = ["alloca", "genera_triennale", "pulisci_segni", "valida"]
