@@ -36,6 +36,8 @@ from xlsxwriter.worksheet import Worksheet
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from pdz_xl.allocate.rules import HEADERS as RULE_HEADERS  # noqa: E402
+from pdz_xl.allocate.sample_rules import rows_2018  # noqa: E402
 from pdz_xl.money import EUR_FORMAT  # noqa: E402
 
 DATA = Path(os.environ.get("PDZ_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -359,26 +361,7 @@ def _pluriennale_sheet_2021(book: Book) -> None:
 
 
 # ----------------------------------------------------------------------------- rules
-RULES_HEADER = ["Canale", "Area/Obiettivo", "Servizio", "Azione", "Voce", "Ammesso",
-                "Priorità", "Quota min %", "Quota max %"]
-
 RuleRow = tuple[str, str, str, str, str, str, int]
-
-# A rule set a planner would recognise for 2018 (the document has no per-line split):
-# restricted FNA on the FNA measures, PROVINCIA on the provincial plan, ATS on the CDD and
-# the network of services, COMUNI first on the services managed together (gestione
-# associata), the regional fund on the network of services, other funds on projects.
-RULES_2018: list[RuleRow] = [
-    ("FNA", "*MISURE DISTRETTUALI*", "", "*FNA*", "", "sì", 1),
-    ("PROVINCIA", "", "", "", "*Provincia*", "sì", 1),
-    ("ATS", "*GESTIONE ASSOCIATA*", "", "*CDD*", "", "sì", 1),
-    ("ATS", "*RETE UNITA*", "", "", "", "sì", 2),
-    ("COMUNI", "*GESTIONE ASSOCIATA*", "", "", "", "sì", 5),
-    ("FRS", "*RETE UNITA*", "", "", "", "sì", 5),
-    ("ALTRI FONDI", "*PROGETTAZIONE*", "", "", "", "sì", 5),
-    ("RESIDUI", "", "", "", "", "sì", 40),
-]
-
 
 def rules_2021() -> list[RuleRow]:
     """The purposes the 2021 document gives its restricted funds: each azione where it
@@ -392,14 +375,14 @@ def rules_2021() -> list[RuleRow]:
     return list(out)
 
 
-def rules_sheet(book: Book, rules: list[RuleRow]) -> None:
-    """The «Regole PDZ» sheet the allocation reads."""
-    ws = book.sheet("Regole PDZ", [26, 40, 30, 44, 30, 9, 9, 11, 11])
+def rules_sheet(book: Book, rules: Sequence[Sequence[object]]) -> None:
+    """The «Regole PDZ» sheet the allocation reads (columns as ``rules.HEADERS``)."""
+    ws = book.sheet("Regole PDZ", [26, 40, 30, 44, 30, 9, 9, 11, 11, 60])
     ws.write(0, 0, "Regole di allocazione: per ogni riga e canale vale la prima regola che "
                    "corrisponde; «*» vale qualsiasi testo.", book.text)
-    ws.write_row(2, 0, RULES_HEADER, book.header)
+    ws.write_row(2, 0, RULE_HEADERS, book.header)
     for i, rule in enumerate(rules):
-        ws.write_row(3 + i, 0, list(rule))
+        ws.write_row(3 + i, 0, [float(v) if isinstance(v, Decimal) else v for v in rule])
 
 
 # ----------------------------------------------------------------------------- 2018
@@ -435,7 +418,7 @@ def build_2018(path: Path) -> None:
     book = Book(path)
     _detail_sheet_2018(book)
     _triennale_sheet_2018(book)
-    rules_sheet(book, RULES_2018)
+    rules_sheet(book, rows_2018())
     book.close()
 
 
