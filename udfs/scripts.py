@@ -70,54 +70,46 @@ def _button(book: Any, action: str) -> Any:
 
 
 # -- xlwings Lite / Server ----------------------------------------------------------
-async def _lite_button(book: xw.Book, action: str) -> Any:
-    await load_formulas(book)  # Lite: formulas on demand, so totals are read as on a file
-    return _button(book, action)
+def _lite_script(action: str, name: str, doc: str):
+    """The ``@xw.script`` of a button: the runtime passes the book."""
+
+    async def script(book: xw.Book):
+        await load_formulas(book)  # Lite: formulas on demand, so totals read as on a file
+        return _button(book, action)
+
+    script.__name__ = script.__qualname__ = _SCRIPT_NAMES[action]
+    script.__doc__ = doc
+    return xw.script(name=name)(script)
 
 
-@xw.script(name="Valida")
-async def valida(book: xw.Book):
-    """Controlla il budget: foglio «Controlli PDZ» e celle segnate."""
-    return await _lite_button(book, "valida")
+def _classic_entry(action: str, label: str):
+    """The classic add-in's entry point of a button (called by the ribbon's VBA)."""
+
+    def entry() -> None:
+        _button(xw.Book.caller(), action)
+
+    entry.__name__ = entry.__qualname__ = f"{action}_da_excel"
+    entry.__doc__ = f"Ribbon «{label}»."
+    return entry
 
 
-@xw.script(name="Alloca")
-async def alloca(book: xw.Book):
-    """Alloca le righe ai canali di finanziamento, poi ricontrolla."""
-    return await _lite_button(book, "alloca")
+_SCRIPT_NAMES = {"valida": "valida", "alloca": "alloca", "triennale": "genera_triennale",
+                 "pulisci": "pulisci_segni"}
 
+valida = _lite_script("valida", "Valida",
+                      "Controlla il budget: foglio «Controlli PDZ» e celle segnate.")
+alloca = _lite_script("alloca", "Alloca",
+                      "Alloca le righe ai canali di finanziamento, poi ricontrolla.")
+genera_triennale = _lite_script("triennale", "Genera triennale",
+                                "Genera il foglio «Triennale PDZ» (e «Proiezioni PDZ» se "
+                                "manca).")
+pulisci_segni = _lite_script("pulisci", "Pulisci segni",
+                             "Toglie i segni (colore e nota) lasciati dai controlli.")
 
-@xw.script(name="Genera triennale")
-async def genera_triennale(book: xw.Book):
-    """Genera il foglio «Triennale PDZ» (e «Proiezioni PDZ» se manca)."""
-    return await _lite_button(book, "triennale")
-
-
-@xw.script(name="Pulisci segni")
-async def pulisci_segni(book: xw.Book):
-    """Toglie i segni (colore e nota) lasciati dai controlli."""
-    return await _lite_button(book, "pulisci")
-
-
-# -- classic add-in (RunPython from the ribbon) ---------------------------------------
-def valida_da_excel() -> None:
-    """Ribbon «Valida»."""
-    _button(xw.Book.caller(), "valida")
-
-
-def alloca_da_excel() -> None:
-    """Ribbon «Alloca»."""
-    _button(xw.Book.caller(), "alloca")
-
-
-def triennale_da_excel() -> None:
-    """Ribbon «Genera triennale»."""
-    _button(xw.Book.caller(), "triennale")
-
-
-def pulisci_da_excel() -> None:
-    """Ribbon «Pulisci segni»."""
-    _button(xw.Book.caller(), "pulisci")
+valida_da_excel = _classic_entry("valida", "Valida")
+alloca_da_excel = _classic_entry("alloca", "Alloca")
+triennale_da_excel = _classic_entry("triennale", "Genera triennale")
+pulisci_da_excel = _classic_entry("pulisci", "Pulisci segni")
 
 
 __all__ = ["alloca", "genera_triennale", "pulisci_segni", "valida"]
