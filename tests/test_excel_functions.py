@@ -223,3 +223,15 @@ def test_the_budget_is_parsed_once_and_again_when_it_changes(budget2021):
     changed[row][2] = changed[row][2] + 1000  # BUDGET 2021 of the first line, +1.000 €
     assert call("PDZ_TOTAL", changed) == pytest.approx(first + 1000, abs=0.001)
     assert budgets.misses == before + 2
+
+
+def test_total_over_ranges_of_groups_and_channels_spills_one_answer_per_cell(budget2021):
+    """=PDZ_TOTAL(budget; A2:A4; B2:B4): one read of the budget, a column of answers."""
+    groups = [["SERVIZIO TM"], ["SERVIZIO SOCIALE DISTRETTUALE"], ["AREA PROGETTAZIONE"]]
+    channels = [["FNPS"], ["FSR"], [""]]
+    spilled = call("PDZ_TOTAL", budget2021, groups, channels)
+    singles = [[call("PDZ_TOTAL", budget2021, g[0], c[0] or None)]
+               for g, c in zip(groups, channels, strict=True)]
+    assert spilled == singles and len(spilled) == 3
+    with pytest.raises(QueryError, match="stessa forma"):
+        call("PDZ_TOTAL", budget2021, groups, [["FNPS"], ["FSR"]])

@@ -37,16 +37,46 @@ def _required(value: object, what: str) -> str:
     return str(value)
 
 
+def _spread(values: list[object]) -> tuple[int, int] | None:
+    """The shape of the ranges among ``values`` (None when all are single values)."""
+    shapes = {(len(v), len(v[0]) if v and isinstance(v[0], list) else 1)
+              for v in values if isinstance(v, list)}
+    if not shapes:
+        return None
+    if len(shapes) > 1:
+        raise QueryError("gli intervalli di gruppi, canali e anni devono avere la stessa "
+                         "forma.")
+    return shapes.pop()
+
+
+def _at(value: object, i: int, j: int) -> object:
+    if not isinstance(value, list):
+        return value
+    row = value[i]
+    return row[j] if isinstance(row, list) else row
+
+
 @xw.func
 @xw.arg("budget", "raw", doc=_BUDGET)
-@xw.arg("gruppo", doc=_GRUPPO)
-@xw.arg("canale", doc=_CANALE + " Vuoto: il costo intero delle righe.")
-@xw.arg("anno", doc=_ANNO)
+@xw.arg("gruppo", "raw", doc=_GRUPPO + " Un intervallo dà un risultato per cella.")
+@xw.arg("canale", "raw", doc=_CANALE + " Vuoto: il costo intero delle righe.")
+@xw.arg("anno", "raw", doc=_ANNO)
 @with_caller
 def pdz_total(budget=None, gruppo=None, canale=None, anno=None, caller=None):
     """Totale dei costi del budget, per gruppo, canale e anno (senza argomenti: il totale
-    generale dell'anno del piano)."""
-    return _euros(query_for(budget, caller).total(gruppo, canale, anno))
+    generale dell'anno del piano). Con intervalli di gruppi/canali/anni restituisce una
+    tabella della stessa forma (una sola lettura del budget per tutte le celle)."""
+    query = query_for(budget, caller)
+    args = [gruppo, canale, anno]
+    shape = _spread(args)
+    if shape is None:
+        return _euros(query.total(*(_blank(a) for a in args)))
+    return [[_euros(query.total(*(_blank(_at(a, i, j)) for a in args)))
+             for j in range(shape[1])] for i in range(shape[0])]
+
+
+def _blank(value: object) -> object:
+    return None if value == "" else value
 
 
 @xw.func
