@@ -2,24 +2,24 @@
 
 The package is written part by part: a workbook with one sheet, ``pdz_xl.conf`` (xlwings'
 custom add-in configuration: which module holds the worksheet functions), the ribbon
-(``customUI/customUI14.xml``) and ``xl/vbaProject.bin``, which ``ms_ovba`` compiles from the
-VBA sources: this add-in's callbacks (``vba/*.bas``) and xlwings' custom-add-in module from
-the installed xlwings package (so RunPython and ImportPythonUDFs match the Python side).
-Bytes are deterministic (fixed ZIP times); the write is atomic.
+(``customUI/customUI14.xml``) and ``xl/vbaProject.bin``, made from the VBA sources by
+:mod:`.vba_project`: this add-in's callbacks (``vba/*.bas``) and, from the installed xlwings
+package, what ``xlwings quickstart --addin`` puts in a custom add-in: the module ``xlwings``
+(``xlwings_custom_addin.bas``, so RunPython and ImportPythonUDFs match the Python side) and
+the class ``Dictionary`` (Scripting.Dictionary's stand-in on macOS).
+The project carries source only (``_VBA_PROJECT`` version 0xFFFF, no p-code): Excel compiles
+it when it opens the add-in. Bytes are deterministic (fixed ZIP times); the write is atomic.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import tempfile
+import io
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..io.atomic import write_atomically
-from .ovba_compress import pad_source
+from .vba_project import vba_project_bin
 
 HERE = Path(__file__).parent
 VBA_DIR = HERE / "vba"
@@ -45,79 +45,29 @@ def xlwings_module_source() -> str:
                        f'PROJECT_NAME As String = "{PROJECT_NAME}"')
 
 
+def dictionary_class_source() -> str:
+    """xlwings' ``Dictionary`` class as the VBA project stores it: without the export
+    header (``VERSION 1.0 CLASS`` ... ``END``), which only ``.cls`` files carry."""
+    import xlwings
+
+    text = (Path(xlwings.__file__).parent / "addin" / "Dictionary.cls").read_text(
+        encoding="utf-8")
+    return text[text.index("Attribute VB_Name"):]
+
+
+CLASS_MODULES = frozenset({"Dictionary"})
+"""Modules stored as class modules (the others are standard modules)."""
+
+
 def vba_sources() -> dict[str, str]:
-    """Module name -> VBA source, in project order."""
-    out = {"xlwings": xlwings_module_source()}
+    """Module name -> VBA source, in project order (every source is ASCII)."""
+    out = {"xlwings": xlwings_module_source(), "Dictionary": dictionary_class_source()}
     for path in sorted(VBA_DIR.glob("*.bas")):
         out[path.stem] = path.read_text(encoding="utf-8")
+    for name, code in out.items():
+        if not code.isascii():
+            raise ValueError(f"il sorgente VBA {name} deve essere ASCII")
     return out
-
-
-_OVBA = r"""
-import os, random, sys, uuid
-random.seed(0)  # ms_cfb names scratch files, and ms_ovba_crypto draws, at random
-from ms_ovba_compression.ms_ovba import MsOvba
-from pdz_xl.addin.ovba_compress import compress
-MsOvba.compress = lambda self, data: compress(bytes(data))  # see ovba_compress.py
-from ms_ovba.vbaProject import VbaProject
-from ms_ovba.Models.Entities.doc_module import DocModule
-from ms_ovba.Models.Entities.std_module import StdModule
-from ms_ovba.Views.project_ole_file import ProjectOleFile
-from ms_ovba.Models.Entities.reference import Reference
-from ms_ovba.Models.Entities.reference_registered import ReferenceRegistered
-from ms_ovba.Models.Fields.libid_reference import LibidReference
-import shutil
-import ms_ovba
-# ms_ovba writes its scratch files next to each source (and appends to them): work on
-# copies in this scratch directory, never in the installed package
-blank = os.path.abspath("blank")
-shutil.copytree(os.path.join(os.path.dirname(ms_ovba.__file__), "blank_files"), blank)
-project = VbaProject()
-project.project_id = "{5C0F2B7E-3D2A-4F0B-9C51-7A3E2D1F0B11}"
-for name, guid in (("Sheet1", "0002082000000000C000000000000046"),
-                   ("ThisWorkbook", "0002081900000000C000000000000046")):
-    doc = DocModule(name)
-    doc.add_file(os.path.join(blank, name + ".cls"))
-    doc.add_guid(uuid.UUID(guid))
-    doc.normalize_file()
-    project.add_module(doc)
-for path in sys.argv[1:]:
-    module = StdModule(os.path.splitext(os.path.basename(path))[0])
-    module.add_file(path)
-    module.normalize_file()
-    project.add_module(module)
-for libid, version, path, name, ref in (
-        ("0002043000000000C000000000000046", "2.0", r"C:\Windows\System32\stdole2.tlb",
-         "OLE Automation", "stdole"),
-        ("2DF8D04C5BFA101BBDE500AA0044DE52", "2.0",
-         r"C:\Program Files\Common Files\Microsoft Shared\OFFICE16\MSO.DLL",
-         "Microsoft Office 16.0 Object Library", "Office")):
-    lib = LibidReference(uuid.UUID(libid), version, "0", path, name)
-    project.add_reference(Reference(ReferenceRegistered(lib), ref))
-ProjectOleFile.write_file(project)
-"""
-
-
-def vba_project_bin(sources: dict[str, str]) -> bytes:
-    """``vbaProject.bin`` compiled by ms_ovba from ``sources`` (in a scratch directory:
-    ms_ovba writes its files to the working directory)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = []
-        for name, code in sources.items():
-            path = Path(tmp) / "src" / f"{name}.bas"
-            path.parent.mkdir(exist_ok=True)
-            crlf = code.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
-            path.write_bytes(pad_source(crlf).replace(b"\r\n", b"\n"))
-            paths.append(str(path))
-        out = Path(tmp) / "out"
-        out.mkdir()
-        env = {**os.environ, "PYTHONHASHSEED": "0"}  # ms_ovba orders streams by set order
-        proc = subprocess.run([sys.executable, "-c", _OVBA, *paths], cwd=out, env=env,
-                              capture_output=True, text=True, check=False)
-        result = out / "vbaProject.bin"
-        if proc.returncode != 0 or not result.exists():
-            raise RuntimeError(f"ms_ovba non ha prodotto vbaProject.bin: {proc.stderr[-2000:]}")
-        return result.read_bytes()
 
 
 def _conf_sheet_xml() -> str:
@@ -127,6 +77,7 @@ def _conf_sheet_xml() -> str:
                     f'<c r="B{i}" t="inlineStr"><is><t>{escape(value)}</t></is></c></row>')
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<sheetPr codeName="Sheet1"/>'  # the document module Sheet1 of the VBA project
             f'<sheetData>{"".join(rows)}</sheetData></worksheet>')
 
 
@@ -188,11 +139,9 @@ def package_parts(vba_bin: bytes) -> dict[str, bytes]:
 
 def addin_bytes() -> bytes:
     """The add-in file's bytes."""
-    import io
-
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in package_parts(vba_project_bin(vba_sources())).items():
+        for name, data in package_parts(vba_project_bin(vba_sources(), CLASS_MODULES)).items():
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, data)
