@@ -41,8 +41,11 @@ def xlwings_module_source() -> str:
 
     src = (Path(xlwings.__file__).parent / "xlwings_custom_addin.bas").read_text(
         encoding="utf-8")
-    return src.replace('PROJECT_NAME As String = "myaddin"',
-                       f'PROJECT_NAME As String = "{PROJECT_NAME}"')
+    marker = 'PROJECT_NAME As String = "myaddin"'
+    if marker not in src:
+        raise RuntimeError(f"xlwings {xlwings.__version__}: xlwings_custom_addin.bas non ha "
+                           "più la costante PROJECT_NAME attesa")
+    return src.replace(marker, f'PROJECT_NAME As String = "{PROJECT_NAME}"')
 
 
 def dictionary_class_source() -> str:

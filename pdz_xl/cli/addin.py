@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
 
         try:
             typer.echo(f"scritto {build_addin(out)}")
-        except (PdzError, RuntimeError, OSError) as exc:
+        except (PdzError, RuntimeError, ValueError, OSError) as exc:
             fail(str(exc))
 
     @addin.command("install")
@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
 
         try:
             path = install_addin(cartella)
-        except (PdzError, OSError) as exc:
+        except (PdzError, RuntimeError, ValueError, OSError) as exc:
             fail(exc if isinstance(exc, PdzError) else str(exc))
         typer.echo(f"installato {path}; configurazione in {config_path()}. Riavviare Excel.")
 
