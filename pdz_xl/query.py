@@ -117,9 +117,7 @@ class BudgetQuery:
 
     def _unknown_group(self, gruppo: str) -> str:
         names = self.group_names()
-        close = difflib.get_close_matches(gruppo, names, n=3, cutoff=0.5)
-        hint = f" Forse: {'; '.join(f'«{c}»' for c in close)}." if close else ""
-        return f"il gruppo «{gruppo}» non è nel budget.{hint}"
+        return f"il gruppo «{gruppo}» non è nel budget.{_suggestion(gruppo, names)}"
 
     # -- channels ---------------------------------------------------------------------
     def channel(self, canale: str) -> str:
@@ -266,13 +264,18 @@ class BudgetQuery:
             if key in (_norm(row.label), _norm(row.key)) or row.key == code:
                 return [*row.years, row.total]
         labels = [r.label for r in data.costs + data.revenues]
-        close = difflib.get_close_matches(str(gruppo), labels, n=3, cutoff=0.5)
-        hint = f" Forse: {'; '.join(f'«{c}»' for c in close)}." if close else ""
-        raise QueryError(f"«{gruppo}» non è una riga del piano triennale.{hint}")
+        raise QueryError(f"«{gruppo}» non è una riga del piano triennale."
+                         f"{_suggestion(str(gruppo), labels)}")
 
     def triennial_header(self) -> list[str]:
         """The column titles of :meth:`triennial_row`."""
         return [*(str(y) for y in self.triennial.years), TRIENNIAL_HEADER_LAST]
+
+
+def _suggestion(name: str, names: list[str]) -> str:
+    """« Forse: «A»; «B».» with the names closest to ``name``, or nothing."""
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    return f" Forse: {'; '.join(f'«{c}»' for c in close)}." if close else ""
 
 
 def _severity(gravita: str | None) -> str | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -122,17 +123,10 @@ class BookWriter:
         for w in writes:
             r, c = parse_a1(w.cell)
             by_row.setdefault(r, {})[c] = w
-        for r, cells in sorted(by_row.items()):
-            cols = sorted(cells)
-            start = prev = cols[0]
-            for c in [*cols[1:], None]:
-                if c is not None and c == prev + 1:
-                    prev = c
-                    continue
-                run = [_cell_input(cells[k]) for k in range(start, prev + 1)]
-                sheet.range((r, start), (r, prev)).formula = [run]
-                if c is not None:
-                    start = prev = c
+        for r, cells in by_row.items():
+            for first, last in _runs(cells, lambda _a, _b: True):
+                run = [_cell_input(cells[k]) for k in range(first, last + 1)]
+                sheet.range((r, first), (r, last)).formula = [run]
         self._decorate(sheet, writes)
 
     # -- formatting -----------------------------------------------------------------
@@ -148,16 +142,9 @@ class BookWriter:
                                                   text_to_display=_text(w))
             if w.note:
                 self._note(sheet.range(w.cell), w.note)
-        for r, cells in sorted(styled.items()):
-            cols = sorted(cells)
-            start = prev = cols[0]
-            for c in [*cols[1:], None]:
-                if c is not None and c == prev + 1 and cells[c] == cells[start]:
-                    prev = c
-                    continue
-                _style(sheet.range((r, start), (r, prev)), cells[start])
-                if c is not None:
-                    start = prev = c
+        for r, cells in styled.items():
+            for first, last in _runs(cells, lambda a, b: a == b):
+                _style(sheet.range((r, first), (r, last)), cells[first])
 
     def _note(self, rng, text: str) -> bool:
         try:
@@ -238,6 +225,19 @@ class BookWriter:
                       for j, v in enumerate(rec) if v not in (None, "")]
         if records or self._sheet(REGISTRY_SHEET) is not None:
             self.write_owned(OwnedSheet(name=REGISTRY_SHEET, cells=cells, hidden=True))
+
+
+def _runs(cells: dict[int, Any], same: Callable[[Any, Any], bool]
+          ) -> list[tuple[int, int]]:
+    """(first, last) columns of the runs of adjacent cells of one row whose values are
+    ``same`` as the run's first: one Excel call per run instead of one per cell."""
+    runs: list[tuple[int, int]] = []
+    for col in sorted(cells):
+        if runs and col == runs[-1][1] + 1 and same(cells[runs[-1][0]], cells[col]):
+            runs[-1] = (runs[-1][0], col)
+        else:
+            runs.append((col, col))
+    return runs
 
 
 def _text(w: CellWrite) -> str | None:
