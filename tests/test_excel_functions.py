@@ -235,3 +235,37 @@ def test_total_over_ranges_of_groups_and_channels_spills_one_answer_per_cell(bud
     assert spilled == singles and len(spilled) == 3
     with pytest.raises(QueryError, match="stessa forma"):
         call("PDZ_TOTAL", budget2021, groups, [["FNPS"], ["FSR"]])
+
+
+class _Used:
+    def __init__(self, values, formulas):
+        self.row, self.column = 1, 1
+        self.value, self.formula = values, formulas
+
+    def options(self, **_kw):
+        return self
+
+
+class _ComSheet:
+    def __init__(self, ws_values, ws_formulas, state):
+        self.name = ws_values.title
+        self.used_range = _Used(sheet_values(ws_values), sheet_values(ws_formulas))
+        self.api = type("Api", (), {"Visible": {"visible": -1, "hidden": 0,
+                                               "veryHidden": 2}[state]})()
+
+
+def test_classic_book_reads_to_the_same_plan_as_the_file():
+    """What the classic add-in reads through COM (used range values and formulas, per
+    sheet, duck-typed here) gives the plan the CLI reads from the file."""
+    from udfs.book_grid import com_book_content, grid_from_com_content
+
+    values = openpyxl.load_workbook(PP2021, data_only=True)
+    formulas = openpyxl.load_workbook(PP2021)
+    book = type("Book", (), {"fullname": str(PP2021), "names": [], "sheets": [
+        _ComSheet(values[n], formulas[n], values[n].sheet_state) for n in values.sheetnames]})()
+    content = com_book_content(book)
+    classic = BudgetQuery.from_grid(grid_from_com_content(content))
+    core = BudgetQuery.from_grid(read_workbook(PP2021))
+    assert classic.plan.lines == core.plan.lines
+    assert classic.checks() == core.checks() == "7 errori, 8 avvisi"
+    assert classic.triennial_row() == core.triennial_row()

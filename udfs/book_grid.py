@@ -54,12 +54,18 @@ async def load_formulas(book: Any) -> bool:
         return False
     for sheet in book.sheets:
         formulas = await sheet.range((1, 1), _extent(sheet.api)).get_formula()
-        if not isinstance(formulas, list):
-            formulas = [[formulas]]
-        elif formulas and not isinstance(formulas[0], list):
-            formulas = [formulas]
-        sheet.api[FORMULAS_KEY] = formulas
+        sheet.api[FORMULAS_KEY] = _matrix(formulas)
     return True
+
+
+def _matrix(value: Any) -> list | tuple:
+    """A range's formulas as rows, whatever shape the engine returns (one cell: a
+    scalar; one row: a flat list)."""
+    if not isinstance(value, (list, tuple)):
+        return [[value]]
+    if value and not isinstance(value[0], (list, tuple)):
+        return [value]
+    return value
 
 
 def _extent(sheet_api: dict) -> tuple[int, int]:
@@ -76,27 +82,38 @@ def _absolute(address: str) -> str:
     return ":".join(parts)
 
 
-def grid_from_com_book(book: Any) -> WorkbookGrid:
-    """The grid of a workbook open in desktop Excel (classic add-in): per sheet, the used
-    range's values and formulas in two calls."""
-    grid = WorkbookGrid(source=book.fullname)
+def com_book_content(book: Any) -> tuple[str, list[tuple], dict[str, str]]:
+    """What the classic add-in reads of an open workbook, in one pass: its name, per sheet
+    (name, first row, first column, values, formulas, state) of the used range, and its
+    defined names. It is also the cache key of the worksheet functions."""
+    sheets = []
     for sheet in book.sheets:
         used = sheet.used_range
-        values = used.options(ndim=2).value
-        formulas = used.formula
-        if not isinstance(formulas, (list, tuple)) or (formulas and not isinstance(
-                formulas[0], (list, tuple))):
-            formulas = [[formulas]]
         visible = sheet.api.Visible if hasattr(sheet.api, "Visible") else -1
         state = {0: "hidden", 2: "veryHidden"}.get(int(visible), "visible")
-        grid.sheets.append(sheet_from_values(sheet.name, values, first_row=used.row,
-                                             first_col=used.column, formulas=formulas,
-                                             state=state))
+        sheets.append((sheet.name, used.row, used.column, used.options(ndim=2).value,
+                       _matrix(used.formula), state))
+    names = {}
     for name in book.names:
         refers = str(name.refers_to or "")
         if refers.startswith("=") and "!" in refers:
-            grid.defined_names[name.name] = refers[1:]
+            names[name.name] = refers[1:]
+    return book.fullname, sheets, names
+
+
+def grid_from_com_content(content: tuple[str, list[tuple], dict[str, str]]) -> WorkbookGrid:
+    """The grid of what :func:`com_book_content` read."""
+    source, sheets, names = content
+    grid = WorkbookGrid(source=source, defined_names=dict(names))
+    for name, row, col, values, formulas, state in sheets:
+        grid.sheets.append(sheet_from_values(name, values, first_row=row, first_col=col,
+                                             formulas=formulas, state=state))
     return grid
+
+
+def grid_from_com_book(book: Any) -> WorkbookGrid:
+    """The grid of a workbook open in desktop Excel (classic add-in)."""
+    return grid_from_com_content(com_book_content(book))
 
 
 def grid_from_book(book: Any) -> WorkbookGrid:

@@ -17,7 +17,7 @@ import xlwings as xw
 
 from pdz_xl.query import BudgetQuery, QueryError
 
-from .book_grid import grid_from_com_book, grid_from_range_values
+from .book_grid import com_book_content, grid_from_com_content, grid_from_range_values
 from .cache import budgets
 
 SERVER = xw.func.__module__.endswith("udfs_officejs")
@@ -63,8 +63,8 @@ def query_for(budget: Any, caller: Any = None) -> BudgetQuery:
     book = _calling_book(caller)
     if book is None:
         raise QueryError(NEED_BUDGET)
-    content = book_content(book)
-    return budgets.get(content, lambda: BudgetQuery.from_grid(grid_from_com_book(book)))
+    content = com_book_content(book)  # read once: the cache key and, on a miss, the grid
+    return budgets.get(content, lambda: BudgetQuery.from_grid(grid_from_com_content(content)))
 
 
 def _calling_book(caller: Any):
@@ -73,12 +73,3 @@ def _calling_book(caller: Any):
         return None
     sheet = getattr(caller, "sheet", None)
     return getattr(sheet, "book", None)
-
-
-def book_content(book: Any) -> list:
-    """What identifies an open workbook's content: each sheet's name, values, formulas."""
-    out = []
-    for sheet in book.sheets:
-        used = sheet.used_range
-        out.append((sheet.name, used.address, used.options(ndim=2).value, used.formula))
-    return out
