@@ -25,7 +25,7 @@ def plan2021():
 
 def test_2018_lines_equal_the_oracle(plan2018):
     assert plan2018.plan_year == 2018
-    assert len(plan2018.lines) == 149  # 148 in the CSV + the erratum line of obiettivo 10
+    assert len(plan2018.lines) == 149  # as in po2018_lines.csv
     assert plan_lines(plan2018) == lines_2018()
     assert [n for n in plan2018.notes] == []
 

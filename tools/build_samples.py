@@ -63,32 +63,6 @@ AREA_SHEETS = {
 }
 
 
-@dataclass(frozen=True)
-class Erratum:
-    """A line the CSV misses although the source document has it."""
-
-    after: tuple[str, str, str]
-    """(obiettivo_n, azione, voce) of the CSV line it follows."""
-    line: Row
-    source: str
-    """Where the document has it, and what confirms it."""
-
-
-ERRATA_2018: tuple[Erratum, ...] = (
-    Erratum(
-        after=("10", "Azione 5: PRO-VI", "Provi"),
-        line={"obiettivo_n": "10", "obiettivo": "MISURE DISTRETTUALI E REGIONALI",
-              "azione": "Azione 6: Sportello badanti",
-              "voce": "Azione di supporto alla domiciliarità", "importo_2018": "10000.00"},
-        source="seeds/piano_operativo_2018.txt lines 212-213 (after «Azione 5: PRO-VI» / "
-               "«Provi» € 80.000,00); TOTALE OBIETTIVO 10 € 875.733,92 (line 214) and the "
-               "triennial table (line 346) include it, the CSV lines sum to 865.733,92",
-    ),
-)
-"""po2018_lines.csv transcription omissions, confirmed by the document's own totals.
-A line-by-line comparison of both documents with the CSVs found no other difference."""
-
-
 # ------------------------------------------------------------------------------ data
 def read_csv(name: str) -> list[Row]:
     """Rows of a data file."""
@@ -386,26 +360,9 @@ def rules_sheet(book: Book, rules: Sequence[Sequence[object]]) -> None:
 
 
 # ----------------------------------------------------------------------------- 2018
-def apply_errata(rows: list[Row], errata: Iterable[Erratum]) -> list[Row]:
-    """The rows with each erratum's line inserted after its anchor line (skipped when the
-    data already has it there)."""
-    out = list(rows)
-    for fix in errata:
-        anchors = [i for i, r in enumerate(out)
-                   if (r["obiettivo_n"], r["azione"], r["voce"]) == fix.after]
-        if len(anchors) != 1:
-            raise SystemExit(f"erratum: riga di riferimento {fix.after} trovata "
-                             f"{len(anchors)} volte in po2018_lines.csv")
-        at = anchors[0] + 1
-        if at < len(out) and out[at] == fix.line:
-            continue
-        out.insert(at, dict(fix.line))
-    return out
-
-
 def lines_2018() -> list[Row]:
-    """The 2018 lines with the errata applied."""
-    return apply_errata(read_csv("po2018_lines.csv"), ERRATA_2018)
+    """The 2018 lines, as the document has them."""
+    return read_csv("po2018_lines.csv")
 
 
 def obiettivo_heading(n: str, name: str) -> str:

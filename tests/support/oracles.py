@@ -15,16 +15,6 @@ DATA = Path(os.environ.get("PDZ_SHARED_DATA", REPO.parent / "shared" / "data"))
 CHANNELS_2021 = ["FNPS", "FSOL", "FSR", "COMUNI", "ATS", "AVANZO_VINCOLATO",
                  "AVANZO_NON_VINCOLATO", "ALTRI_FONDI_PROGETTUALI"]
 
-# The CSV misses one line the source document has (seeds/piano_operativo_2018.txt,
-# obiettivo 10): the sample workbook carries it; TOTALE OBIETTIVO 10 confirms it.
-ERRATA_2018 = {
-    "after": ("MISURE DISTRETTUALI E REGIONALI", "Azione 5: PRO-VI", "Provi"),
-    "line": {"obiettivo_n": "10", "obiettivo": "MISURE DISTRETTUALI E REGIONALI",
-             "azione": "Azione 6: Sportello badanti",
-             "voce": "Azione di supporto alla domiciliarità", "importo_2018": "10000.00"},
-}
-
-
 @dataclass(frozen=True)
 class OracleLine:
     """What a line must read to: path, voce, amounts by year, channel split."""
@@ -59,16 +49,10 @@ def lines_2021() -> list[OracleLine]:
     return out
 
 
-def lines_2018(with_errata: bool = True) -> list[OracleLine]:
-    src = rows("po2018_lines.csv")
-    if with_errata:
-        obiettivo, azione, voce = ERRATA_2018["after"]
-        idx = next(i for i, r in enumerate(src)
-                   if (r["obiettivo"], r["azione"], r["voce"]) == (obiettivo, azione, voce))
-        src.insert(idx + 1, dict(ERRATA_2018["line"]))
+def lines_2018() -> list[OracleLine]:
     return [OracleLine(path=(r["obiettivo"], r["azione"]), voce=r["voce"],
                        amounts=((2018, cents(r["importo_2018"])),), channels=())
-            for r in src]
+            for r in rows("po2018_lines.csv")]
 
 
 def plan_lines(plan) -> list[OracleLine]:
