@@ -84,3 +84,44 @@ def sum_formula(refs: list[str], own_sheet: str) -> str:
             run.append((sheet, col, row))
     flush()
     return "=SUM(" + ",".join(parts) + ")"
+
+
+_AGG_RE = re.compile(
+    r"^=\s*(?:SUM|SOMMA|SUBTOTAL|SUBTOTALE|AGGREGATE|AGGREGA)\s*\((.*)\)\s*$", re.I | re.S)
+_FUNC_NUMBER_RE = re.compile(r"^\s*(9|109)\s*$")
+_PLUS_CHAIN_RE = re.compile(
+    r"^=\s*\+?\s*((?:'(?:[^']|'')+'!|[A-Za-z0-9_.]+!)?\$?[A-Z]{1,3}\$?[0-9]+)"
+    r"(\s*\+\s*(?:'(?:[^']|'')+'!|[A-Za-z0-9_.]+!)?\$?[A-Z]{1,3}\$?[0-9]+)+\s*$")
+
+
+def aggregate_areas(formula: str | None) -> list[Area] | None:
+    """The areas a total formula adds up: ``SUM``/``SOMMA``, ``SUBTOTAL(9|109; ...)``, or a
+    chain ``=B5+B6+B9``; None for any other formula (``=B5*2``, ``=B5-B6``, constants)."""
+    if not formula:
+        return None
+    text = formula.strip()
+    areas = sum_areas(text)
+    if areas is not None:
+        return areas
+    m = _AGG_RE.match(text)
+    if m:
+        parts = _split_args(m.group(1))
+        if parts and _FUNC_NUMBER_RE.match(parts[0]):
+            return sum_areas("=SUM(" + ",".join(parts[1:]) + ")")
+        return None
+    if _PLUS_CHAIN_RE.match(text):
+        return sum_areas("=SUM(" + ",".join(p.strip() for p in text.lstrip("=+ ").split("+"))
+                         + ")")
+    return None
+
+
+def referenced_sheets(formula: str | None) -> set[str]:
+    """The other sheets a formula reads (``='Obiettivo 1'!B20`` -> {Obiettivo 1})."""
+    if not formula or "!" not in formula:
+        return set()
+    out = set()
+    for m in _REF_RE.finditer(formula):
+        sheet = m.group("sheet")
+        if sheet:
+            out.add(sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet)
+    return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from .money import Cents, to_decimal_str
 
@@ -49,6 +49,11 @@ class Table(BaseModel):
     year_cols: dict[int, int]  # year -> column
     channel_cols: list[ChannelColumn] = Field(default_factory=list)
     title: str | None = None  # the text in the header's label cell (e.g. a servizio)
+    header_rows: list[int] = Field(default_factory=list)  # every header row, top to bottom
+    first_col: int | None = None
+    last_col: int | None = None
+    shape: Literal["larga", "lunga"] = "larga"  # lunga: a row per line and channel
+    other_cols: dict[str, int] = Field(default_factory=dict)  # «preventivo_2020» -> column
 
 
 class Line(BaseModel):
@@ -67,6 +72,9 @@ class Line(BaseModel):
     channels: dict[str, Cents | None] = Field(default_factory=dict)  # code -> cents
     channel_cells: dict[str, str] = Field(default_factory=dict)
     hidden: bool = False
+    other_amounts: dict[str, Cents | None] = Field(default_factory=dict)  # «preventivo_2020»
+    other_cells: dict[str, str] = Field(default_factory=dict)
+    rows: list[int] = Field(default_factory=list)  # long tables: every row of the line
 
     def amount(self, year: int) -> Cents:
         """The amount of a year, blank counted as zero."""
@@ -131,7 +139,8 @@ class RevenueItem(BaseModel):
     deducts: list[int] = Field(default_factory=list)  # ids a net total subtracts
 
 
-SummaryKind = Literal["triennale_costi", "triennale_canali", "pluriennale", "confronto"]
+SummaryKind = Literal["triennale_costi", "triennale_canali", "pluriennale", "confronto",
+                      "riepilogo"]
 
 
 class SummaryRow(BaseModel):
@@ -188,6 +197,13 @@ class Plan(BaseModel):
     assumptions: list[str] = Field(default_factory=list)
     config_source: str | None = None  # "_pdz" sheet, defined names, or None (detected)
     tolerance_cents: int | None = None  # rounding tolerance stated in the workbook
+    ambiguities: list[str] = Field(default_factory=list)  # readings the workbook leaves open
+    _layout: object = PrivateAttr(default=None)  # the WorkbookLayout it was read with
+
+    @property
+    def layout(self):
+        """The layout inferred or stated (``pdz_xl.layout.model.WorkbookLayout``), if any."""
+        return self._layout
 
     def line(self, line_id: int) -> Line:
         """The line with this id."""
@@ -241,6 +257,8 @@ def plan_to_json(plan: Plan) -> dict:
                 "channels": _money_map(ln.channels),
                 "channel_cells": ln.channel_cells,
                 "hidden": ln.hidden,
+                **({"other_amounts": _money_map(ln.other_amounts),
+                    "other_cells": ln.other_cells} if ln.other_amounts else {}),
             }
             for ln in plan.lines
         ],
@@ -292,4 +310,5 @@ def plan_to_json(plan: Plan) -> dict:
         ],
         "notes": [n.model_dump() for n in plan.notes],
         "assumptions": plan.assumptions,
+        "ambiguities": plan.ambiguities,
     }

@@ -1,14 +1,29 @@
-"""Explicit mapping in the workbook: the ``_pdz`` sheet and ``PDZ_*`` defined names.
+"""The layout stated in the workbook: the ``_pdz`` sheet and ``PDZ_*`` defined names.
 
-Where detection is ambiguous or wrong, the user writes key/value rows in a sheet named
-``_pdz`` (column A the key, column B the value):
+Key in column A, value in column B (``pdz-xl mappa`` writes every key it inferred, with
+how sure it was and the alternatives in the next columns; a user corrects one cell).
+Keys (Italian; ``_`` and spaces alike; lists separated by ``;`` or ``,``; sheet names as
+written, quoted with ``'`` when they hold ``!``):
 
-- ``anno_piano`` / ``anno_confronto``: the plan year and the comparison year;
-- ``fogli``: the sheets holding cost tables (``;``-separated), ``ignora_fogli`` likewise;
-- ``intestazione``: header rows as ``Foglio!5`` (``;``-separated) — only those rows are
-  headers on those sheets;
-- ``colonna <testo intestazione>``: the channel code of an unknown column header;
-- ``tolleranza``: the rounding tolerance in euro (``0,05``).
+- ``anno_piano``, ``anno_confronto``: the plan year and the comparison year;
+- ``tolleranza``: rounding tolerance in euro (``0,05``);
+- ``fogli`` (only these sheets), ``ignora_fogli``, ``riepiloghi`` (sheets that summarise
+  others: read as summary tables, never as cost lines);
+- ``intestazione``: header rows, ``Foglio!5`` or ``Foglio!4:5`` for a two-row header —
+  only those rows are headers on those sheets;
+- per table, named by its (lowest) header row ``Foglio!R``: ``tabella Foglio!R`` (costi,
+  entrate, entrate pluriennali, triennale, pluriennale, confronto, riepilogo, ignora),
+  ``colonne Foglio!R`` (``A:I``: where it starts and ends, for tables side by side),
+  ``fine Foglio!R`` (its last row), ``totali Foglio!R`` (``sotto`` / ``sopra`` the lines
+  they close), ``livelli Foglio!R`` (heading levels outermost first: ``obiettivo; azione``);
+- ``colonna Foglio!D4`` (the header cell of a column): ``voce``, ``gruppo area`` /
+  ``gruppo obiettivo`` / ``gruppo servizio`` / ``gruppo azione``, ``codice``, ``note``,
+  ``ignora``, ``importo 2021`` / ``budget 2021`` / ``consuntivo 2019`` / ``assestato 2020``
+  ..., ``triennio``, ``canale FNPS`` (or just the code), ``nome canale`` / ``anno`` (the
+  channel and year columns of a long table);
+- ``colonna <testo intestazione>``: the channel code of every column with that header;
+- ``riga Foglio!12``: ``voce``, ``titolo`` (``titolo azione`` ...), ``totale``, ``nota``,
+  ``ignora``.
 
 Defined names ``PDZ_ANNO_PIANO``, ``PDZ_ANNO_CONFRONTO``, ``PDZ_TOLLERANZA`` holding a
 constant are read too. The ``_pdz`` sheet wins over names, names over detection.
@@ -17,12 +32,13 @@ constant are read too. The ``_pdz`` sheet wins over names, names over detection.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from pydantic import BaseModel, Field
-
+from ..cells import col_index, parse_a1
 from ..channels.catalog import normalise_label
 from ..grid import WorkbookGrid
 from ..money import AmountError, parse_amount
+from .model import LEVELS, TABLE_KINDS
 
 CONFIG_SHEET = "_pdz"
 OWNED_SHEETS = frozenset(
@@ -30,23 +46,59 @@ OWNED_SHEETS = frozenset(
     ["_pdz", "_pdz_segni", "Controlli PDZ", "Triennale PDZ", "Regole PDZ", "Proiezioni PDZ",
      "Canali PDZ"]
 )
+CONFIG_HEADER = ("Chiave", "Valore", "Sicurezza", "Alternative considerate", "Perché")
+
+TableKey = tuple[str, int]  # (sheet casefolded, header row)
 
 
-class LayoutConfig(BaseModel):
+@dataclass
+class LayoutConfig:
     """What the workbook says explicitly about its own layout."""
 
     plan_year: int | None = None
     comparison_year: int | None = None
-    sheets: list[str] = Field(default_factory=list)
-    ignore_sheets: list[str] = Field(default_factory=list)
-    header_rows: dict[str, list[int]] = Field(default_factory=dict)  # sheet -> rows
-    column_channels: dict[str, str] = Field(default_factory=dict)  # normalised header -> code
     tolerance_cents: int | None = None
+    sheets: list[str] = field(default_factory=list)
+    ignore_sheets: list[str] = field(default_factory=list)
+    summary_sheets: list[str] = field(default_factory=list)
+    bands: dict[str, list[list[int]]] = field(default_factory=dict)  # sheet -> header bands
+    table_kind: dict[TableKey, str] = field(default_factory=dict)
+    table_cols: dict[TableKey, tuple[int, int]] = field(default_factory=dict)
+    table_end: dict[TableKey, int] = field(default_factory=dict)
+    table_totals: dict[TableKey, str] = field(default_factory=dict)
+    table_levels: dict[TableKey, list[str]] = field(default_factory=dict)
+    column_roles: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    column_channels: dict[str, str] = field(default_factory=dict)  # normalised header -> code
+    row_roles: dict[tuple[str, int], str] = field(default_factory=dict)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (cell, Italian message)
     source: str | None = None  # "_pdz", "nomi definiti"
 
+    def stated_for(self, sheet: str) -> bool:
+        """True when anything is stated about a sheet's tables."""
+        key = sheet.casefold()
+        return key in self.bands or any(k[0] == key for k in (
+            *self.table_kind, *self.table_cols, *self.table_end))
 
-def _split_list(value: object) -> list[str]:
-    return [p.strip() for p in re.split(r"[;\n]", str(value or "")) if p.strip()]
+
+def split_list(value: object, known: list[str] | None = None) -> list[str]:
+    """A list as users write it: ``A; B``, ``A, B``, one per line. A known sheet name that
+    holds a comma stays whole."""
+    text = str(value or "").strip()
+    if not text:
+        return []
+    known_cf = {k.casefold() for k in known or []}
+    if text.casefold() in known_cf:
+        return [text]
+    out: list[str] = []
+    for part in re.split(r"[;\n]", text):
+        part = part.strip().strip("'")
+        if not part:
+            continue
+        if part.casefold() in known_cf or "," not in part:
+            out.append(part)
+        else:
+            out.extend(p.strip().strip("'") for p in part.split(",") if p.strip())
+    return out
 
 
 def _year(value: object) -> int | None:
@@ -65,6 +117,38 @@ def _tolerance(value: object) -> int | None:
     return abs(cents) if cents is not None else None
 
 
+def split_ref(text: str) -> tuple[str, str] | None:
+    """``Foglio!D4`` / ``'Mio foglio'!5`` -> (sheet, D4 | 5)."""
+    t = text.strip()
+    sheet, sep, where = t.rpartition("!")
+    if not sep or not sheet:
+        return None
+    sheet = sheet.strip()
+    if sheet.startswith("'") and sheet.endswith("'") and len(sheet) > 1:
+        sheet = sheet[1:-1].replace("''", "'")
+    return sheet, where.strip()
+
+
+def _rows(where: str) -> list[int] | None:
+    m = re.fullmatch(r"\$?(\d+)(?:\s*[:-]\s*\$?(\d+))?", where)
+    if not m:
+        return None
+    a = int(m.group(1))
+    b = int(m.group(2) or a)
+    return list(range(min(a, b), max(a, b) + 1))
+
+
+def _col_span(value: str) -> tuple[int, int] | None:
+    m = re.fullmatch(r"\s*\$?([A-Za-z]{1,3})\s*[:-]\s*\$?([A-Za-z]{1,3})\s*", value)
+    if not m:
+        return None
+    a, b = col_index(m.group(1)), col_index(m.group(2))
+    return min(a, b), max(a, b)
+
+
+_TABLE_KEYS = ("tabella", "colonne", "fine", "totali", "livelli")
+
+
 def read_config(grid: WorkbookGrid) -> LayoutConfig:
     """Collect the explicit mapping from defined names and the ``_pdz`` sheet."""
     cfg = LayoutConfig()
@@ -80,29 +164,109 @@ def read_config(grid: WorkbookGrid) -> LayoutConfig:
     if sheet is None:
         return cfg
     cfg.source = CONFIG_SHEET
-    for _, cells in sheet.iter_rows():
+    known = grid.sheet_names
+    for r, cells in sheet.iter_rows():
         key_cell, val_cell = cells.get(1), cells.get(2)
-        if key_cell is None or not isinstance(key_cell.value, str):
+        if key_cell is None or not isinstance(key_cell.value, str) or not key_cell.value.strip():
             continue
-        key = normalise_label(key_cell.value)
+        raw_key = key_cell.value.strip()
         value = val_cell.value if val_cell else None
-        if key == "anno piano":
-            cfg.plan_year = _year(value) or cfg.plan_year
-        elif key == "anno confronto":
-            cfg.comparison_year = _year(value) or cfg.comparison_year
-        elif key == "fogli":
-            cfg.sheets = _split_list(value)
-        elif key == "ignora fogli":
-            cfg.ignore_sheets = _split_list(value)
-        elif key == "intestazione":
-            for item in _split_list(value):
-                name, _, row = item.rpartition("!")
-                if name and row.strip().isdigit():
-                    cfg.header_rows.setdefault(name.strip("'").casefold(), []).append(
-                        int(row))
-        elif key.startswith("colonna ") and value:
-            header = normalise_label(key_cell.value.split(" ", 1)[1])
-            cfg.column_channels[header] = str(value).strip().upper()
-        elif key == "tolleranza":
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        where = f"{CONFIG_SHEET}!A{r}"
+        word, _, rest = raw_key.replace("_", " ").partition(" ")
+        word = word.casefold()
+        simple = normalise_label(raw_key)
+        text = str(value).strip() if not isinstance(value, float) else (
+            str(int(value)) if value.is_integer() else str(value))
+        if simple == "chiave":
+            continue
+        if simple == "anno piano":
+            cfg.plan_year = _year(value) or _bad(cfg, where, raw_key, text) or cfg.plan_year
+        elif simple == "anno confronto":
+            cfg.comparison_year = _year(value) or _bad(cfg, where, raw_key, text) or \
+                cfg.comparison_year
+        elif simple == "tolleranza":
             cfg.tolerance_cents = _tolerance(value)
+            if cfg.tolerance_cents is None:
+                _bad(cfg, where, raw_key, text)
+        elif simple == "fogli":
+            cfg.sheets = split_list(text, known)
+        elif simple == "ignora fogli":
+            cfg.ignore_sheets = split_list(text, known)
+        elif simple == "riepiloghi":
+            cfg.summary_sheets = split_list(text, known)
+        elif simple == "intestazione":
+            for item in split_list(text.replace(",", ";"), known):
+                ref = split_ref(item)
+                rows = _rows(ref[1]) if ref else None
+                if ref is None or rows is None:
+                    _bad(cfg, where, raw_key, item)
+                    continue
+                cfg.bands.setdefault(ref[0].casefold(), []).append(rows)
+        elif word in _TABLE_KEYS and rest:
+            _table_key(cfg, where, word, rest, text, raw_key)
+        elif word == "colonna" and rest:
+            ref = split_ref(rest)
+            if ref is not None and re.fullmatch(r"\$?[A-Za-z]{1,3}\$?\d+", ref[1]):
+                row, col = parse_a1(ref[1].replace("$", ""))
+                cfg.column_roles[(ref[0].casefold(), row, col)] = text
+            else:
+                cfg.column_channels[normalise_label(rest)] = text.upper()
+        elif word == "riga" and rest:
+            ref = split_ref(rest)
+            rows = _rows(ref[1]) if ref else None
+            if ref is None or rows is None:
+                _bad(cfg, where, raw_key, rest)
+                continue
+            for row in rows:
+                cfg.row_roles[(ref[0].casefold(), row)] = normalise_label(text)
+        else:
+            cfg.problems.append((where, f"chiave «{raw_key}» non riconosciuta nel foglio "
+                                        f"«{CONFIG_SHEET}»: la riga è stata ignorata."))
     return cfg
+
+
+def _table_key(cfg: LayoutConfig, where: str, word: str, rest: str, text: str,
+               raw_key: str) -> None:
+    ref = split_ref(rest)
+    rows = _rows(ref[1]) if ref else None
+    if ref is None or rows is None:
+        _bad(cfg, where, raw_key, rest)
+        return
+    key = (ref[0].casefold(), rows[-1])
+    value = normalise_label(text)
+    if word == "tabella":
+        if value not in TABLE_KINDS:
+            _bad(cfg, where, raw_key, text)
+            return
+        cfg.table_kind[key] = value
+    elif word == "colonne":
+        span = _col_span(text)
+        if span is None:
+            _bad(cfg, where, raw_key, text)
+            return
+        cfg.table_cols[key] = span
+    elif word == "fine":
+        end = _rows(text)
+        if end is None:
+            _bad(cfg, where, raw_key, text)
+            return
+        cfg.table_end[key] = end[-1]
+    elif word == "totali":
+        if value not in ("sotto", "sopra"):
+            _bad(cfg, where, raw_key, text)
+            return
+        cfg.table_totals[key] = value
+    elif word == "livelli":
+        levels = [normalise_label(p) for p in split_list(text)]
+        if not levels or any(lv not in LEVELS for lv in levels):
+            _bad(cfg, where, raw_key, text)
+            return
+        cfg.table_levels[key] = levels
+
+
+def _bad(cfg: LayoutConfig, where: str, key: str, value: str) -> None:
+    cfg.problems.append((where, f"valore «{value}» non valido per la chiave «{key}» del "
+                                f"foglio «{CONFIG_SHEET}»: ignorato."))
+    return None

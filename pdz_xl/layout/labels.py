@@ -1,4 +1,4 @@
-"""Recognise what a row label or a header cell says: totals, group headings, years."""
+"""What a row label says: a total, a group heading (by its word or its numbering)."""
 
 from __future__ import annotations
 
@@ -7,31 +7,20 @@ from dataclasses import dataclass
 
 from ..channels.catalog import normalise_label
 
-_TOTAL_RE = re.compile(r"^(totale|totali|tot)\b")
+_TOTAL_RE = re.compile(r"^(totale|totali|tot|subtotale|sub totale|subtot|somma|sommano)\b")
 _AZIONE_RE = re.compile(r"^\s*azione\s*n?[°º.]?\s*(\d+)\s*[:.\-–—)]?\s*(.*)$", re.I | re.S)
 _OBIETTIVO_RE = re.compile(
     r"^\s*(?:obiettivo|ob\.)\s*n?[°º.]?\s*(\d+)\s*[:.\-–—)]?\s*(.*)$", re.I | re.S)
-_NUMBERED_RE = re.compile(r"^\s*(\d{1,2})\s*[.:)]\s+(\D.*)$", re.S)
-_AREA_RE = re.compile(r"^\s*area\b", re.I)
-_SERVIZIO_RE = re.compile(r"^\s*servizio\b", re.I)
-_YEAR_HEADER_RE = re.compile(
-    r"^(budget|anno|preventivo|bilancio|importo|importi|po|piano operativo|pre ?consuntivo"
-    r"|consuntivo|previsione|previsionale|stanziamento|costo|costi)\s*(19\d\d|20\d\d)$")
-_TRIENNIO_RE = re.compile(r"^(totale )?(triennio|triennale|totale triennio)( \d{4} \d{4})?$")
-_PLAIN_AMOUNT_RE = re.compile(r"^(budget|importo|importi|importo euro|euro|eur|totale euro)$")
-
-IGNORABLE_HEADERS = frozenset(
-    normalise_label(h) for h in [
-        "note", "note/commenti", "commenti", "commento", "descrizione", "riferimento",
-        "riferimenti", "codice", "cod.", "n.", "n", "nr", "cig", "cup", "responsabile",
-        "referente", "stato", "osservazioni", "annotazioni", "id",
-    ]
-)
+_NUMBERED_RE = re.compile(r"^\s*(\d{1,2})\s*[.:)\-–]\s+(\D.*)$", re.S)
+_AREA_RE = re.compile(r"^\s*area\b\s*[:.\-–]?\s*(.*)$", re.I | re.S)
+_SERVIZIO_RE = re.compile(r"^\s*servizio\b\s*[:.\-–]?\s*(.*)$", re.I | re.S)
+_NUMBERING_RE = re.compile(
+    r"^\s*(\d{1,3}(?:\.\d{1,3}){0,5})(?:\s*[.):\-–]\s*|\s+)(\S.*)$", re.S)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heading:
-    """A group heading row: level, number, label without numbering, text as written."""
+    """A group heading: level, number, label without numbering, text as written."""
 
     level: str
     number: int | None
@@ -40,31 +29,38 @@ class Heading:
 
 
 def is_total_label(text: str) -> bool:
-    """``TOTALE ...``, ``Totale avanzo 2020``, ``TOT. AREA``."""
+    """``TOTALE ...``, ``Totale avanzo 2020``, ``TOT. AREA``, ``Subtotale``."""
     head = str(text).lstrip()[:3].lower()
-    return head == "tot" and bool(_TOTAL_RE.match(normalise_label(text)))
+    if head not in ("tot", "sub", "som"):
+        return False
+    return bool(_TOTAL_RE.match(normalise_label(text)))
 
 
-def total_level(text: str) -> str:
-    """The level a TOTALE row closes: azione/servizio/area/obiettivo/grand/table."""
+def total_level(text: str) -> str | None:
+    """The level a TOTALE row names: azione/servizio/area/obiettivo/grand, or None."""
     n = normalise_label(text)
     rest = _TOTAL_RE.sub("", n).strip()
-    if rest.startswith("obiettivo") or rest.startswith("ob "):
+    rest = re.sub(r"^(budget|costi|complessivo|generale)\s+(?=\w)", "", rest) \
+        if re.match(r"^(budget|costi) (obiettivo|azione|servizio|area)", rest) else rest
+    if rest.startswith(("obiettivo", "ob ")):
         return "obiettivo"
     if rest.startswith("azione"):
         return "azione"
-    if rest.startswith("servizio") or rest.startswith("servizi "):
+    if rest.startswith(("servizio", "servizi ")):
         return "servizio"
-    if rest.startswith("area"):
+    if rest.startswith(("area", "aree")):
         return "area"
-    if rest.startswith(("generale", "complessivo", "budget", "piano", "po ", "costi")) \
-            or rest in ("po", "costi", ""):
-        return "grand" if rest else "table"
-    return "table"
+    if rest.startswith(("generale", "complessivo", "piano", "po ", "costi", "budget",
+                        "spese", "uscite", "progetto")) or rest in ("po", "costi", "", "budget"):
+        return "grand" if rest.startswith(("generale", "complessivo")) else None
+    return None
 
 
-def heading_of(text: str) -> Heading | None:
-    """Classify a text-only row as a group heading, or None."""
+def heading_of(text: str, bold: bool = False) -> Heading | None:
+    """A heading named by its word (``Azione 3: ...``, ``OBIETTIVO 1: ...``, ``AREA ...``,
+    ``SERVIZIO ...``, ``15. UFFICIO DI PIANO``), or None. ``Area``/``Servizio`` in
+    mixed case count only on a bold row or with a separator (``Servizio: TM``):
+    «Servizio sociale comunale» is a voce."""
     t = str(text).strip()
     if not t:
         return None
@@ -77,55 +73,55 @@ def heading_of(text: str) -> Heading | None:
     m = _NUMBERED_RE.match(t)
     if m and m.group(2).strip().upper() == m.group(2).strip():
         return Heading("obiettivo", int(m.group(1)), m.group(2).strip(), t)
-    if _AREA_RE.match(t):
-        return Heading("area", None, t, t)
-    if _SERVIZIO_RE.match(t):
-        return Heading("servizio", None, t, t)
+    for level, rx, word in (("area", _AREA_RE, "area"), ("servizio", _SERVIZIO_RE, "servizio")):
+        m = rx.match(t)
+        if not m:
+            continue
+        head = t[: len(word)]
+        rest = t[len(word):].lstrip()
+        if head.isupper() or bold or rest[:1] in (":", "-", "–", "."):
+            return Heading(level, None, t, t)
     return None
 
 
-@dataclass(frozen=True)
-class ColumnHeader:
-    """What a header cell announces."""
+@dataclass(frozen=True, slots=True)
+class Numbering:
+    """A numbered label: ``7.1.2 Sistema cartella sociale`` -> (7, 1, 2), the rest."""
 
-    kind: str  # year | triennio | amount | channel | ignore | label | unknown
-    year: int | None = None
-    key: str | None = None  # summary column key ("2018", "po_2020", "triennio")
-    code: str | None = None  # channel code
-    prefix: str | None = None  # "budget", "po", "preconsuntivo"...
+    parts: tuple[int, ...]
+    rest: str
+
+    @property
+    def depth(self) -> int:
+        return len(self.parts)
 
 
-def classify_header(text: object, resolve_channel) -> ColumnHeader:
-    """Classify one header cell; ``resolve_channel(text) -> (code|None, year|None)``."""
-    if text is None:
-        return ColumnHeader("unknown")
-    if isinstance(text, (int, float)) and not isinstance(text, bool):
-        year = int(text)
-        if 1990 <= year <= 2100 and float(text).is_integer():
-            return ColumnHeader("year", year=year, key=str(year), prefix="anno")
-        return ColumnHeader("unknown")
-    n = normalise_label(str(text))
-    if not n:
-        return ColumnHeader("unknown")
-    m = _YEAR_HEADER_RE.match(n)
-    if m:
-        prefix = m.group(1).replace(" ", "")
-        if prefix == "piano operativo":
-            prefix = "po"
-        return ColumnHeader("year", year=int(m.group(2)), key=f"{prefix}_{m.group(2)}",
-                            prefix=prefix)
-    if re.fullmatch(r"(19|20)\d\d", n):
-        return ColumnHeader("year", year=int(n), key=n, prefix="anno")
-    if _TRIENNIO_RE.match(n):
-        return ColumnHeader("triennio", key="triennio")
-    if _PLAIN_AMOUNT_RE.match(n):
-        return ColumnHeader("amount", key="importo")
-    if n in IGNORABLE_HEADERS:
-        return ColumnHeader("ignore")
-    code, year = resolve_channel(str(text))
-    if code:
-        return ColumnHeader("channel", year=year, code=code)
-    return ColumnHeader("unknown")
+def numbering_of(text: str) -> Numbering | None:
+    """The numbering at the start of a label, if any («5 per mille» is not numbered)."""
+    m = _NUMBERING_RE.match(str(text))
+    if not m:
+        return None
+    parts = tuple(int(p) for p in m.group(1).split("."))
+    rest = m.group(2).strip()
+    sep = str(text)[len(m.group(1)):len(str(text)) - len(m.group(2))].strip()
+    if len(parts) == 1 and not sep and not (rest.upper() == rest and len(rest) > 3):
+        return None  # «5 per mille», «2 operatori»
+    if not re.search(r"[^\W\d_]", rest):
+        return None
+    return Numbering(parts, rest)
+
+
+def strip_numbering(text: str) -> str:
+    """The label without ``OBIETTIVO n:`` / ``7.1`` / ``1.`` numbering."""
+    t = str(text).strip()
+    m = _OBIETTIVO_RE.match(t)
+    if m and m.group(2).strip():
+        return m.group(2).strip()
+    n = numbering_of(t)
+    if n is not None:
+        return n.rest
+    m = _NUMBERED_RE.match(t)
+    return m.group(2).strip() if m else t
 
 
 def summary_group_key(text: str, resolve_channel=None) -> str | None:

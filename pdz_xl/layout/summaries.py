@@ -6,44 +6,53 @@ import re
 
 from ..cells import sheet_ref
 from ..channels.catalog import Catalog, normalise_label
+from ..grid import SheetGrid
 from ..plan import RevenueItem, SummaryRow, SummaryTable
 from .amounts import AmountReader
+from .kinds import label_column
 from .labels import is_total_label, summary_group_key
-from .tables import TableBlock
+from .model import COL_AMOUNT, COL_TRIENNIO, TableLayout
 
 _DEDUCTION_RE = re.compile(r"quot[ae] vincolat|non applicat|da non applicare|accantonat")
 _NET_TOTAL_RE = re.compile(r"^totale (po|piano operativo|netto|disponibile)\b")
 _GRAND_TOTAL_RE = re.compile(r"^totale( budget| generale| complessivo| entrate e avanzo)?$")
 
 
-def _label(block: TableBlock, row: int) -> str:
-    cell = block.sheet.get(row, block.label_col)
+def _label(sheet: SheetGrid, row: int, col: int | None) -> str:
+    cell = sheet.get(row, col) if col else None
     if cell is None or cell.value is None:
         return ""
     return str(cell.value).strip()
 
 
-def _columns(block: TableBlock, kind: str) -> dict[int, str]:
-    """Column -> summary key; confronto keeps the prefix (``po_2020``)."""
+def summary_columns(table: TableLayout, kind: str) -> dict[int, str]:
+    """Column -> summary key: the year (``2021``), ``triennio``, ``importo``; a confronto
+    keeps the kind (``po_2020``, ``preconsuntivo_2020``, ``budget_2021``)."""
     cols: dict[int, str] = {}
-    for c, h in sorted(block.columns.items()):
-        if h.kind == "year":
-            cols[c] = h.key if kind == "confronto" and h.key else str(h.year)
-        elif h.kind == "triennio":
-            cols[c] = "triennio"
-        elif h.kind == "amount":
+    for c, r in sorted(table.columns.items()):
+        if r.role == COL_AMOUNT and r.year:
+            cols[c] = f"{_KEY_KIND.get(r.kind or 'budget', r.kind)}_{r.year}" \
+                if kind == "confronto" else str(r.year)
+        elif r.role == COL_AMOUNT:
             cols[c] = "importo"
+        elif r.role == COL_TRIENNIO:
+            cols[c] = "triennio"
     return cols
 
 
-def read_summary(block: TableBlock, kind: str, amounts: AmountReader, catalog: Catalog
-                 ) -> SummaryTable:
+_KEY_KIND = {"anno": "budget", "importo": "budget", "previsione": "budget"}
+
+
+def read_summary(sheet: SheetGrid, table: TableLayout, kind: str, amounts: AmountReader,
+                 catalog: Catalog) -> SummaryTable:
     """A summary table: rows with their values per column key."""
-    sheet = block.sheet
-    cols = _columns(block, kind)
+    cols = summary_columns(table, kind)
+    label_col = label_column(table.columns)
     rows: list[SummaryRow] = []
-    for r in block.body_rows:
-        label = _label(block, r)
+    for r in range(table.first_row, table.last_row + 1):
+        if r not in sheet.rows:
+            continue
+        label = _label(sheet, r, label_col)
         values, notes = {}, {}
         for c, key in cols.items():
             cell = sheet.get(r, c)
@@ -56,7 +65,7 @@ def read_summary(block: TableBlock, kind: str, amounts: AmountReader, catalog: C
             continue
         total = not label or is_total_label(label)
         rows.append(SummaryRow(
-            cell=sheet_ref(sheet.name, r, block.label_col), row=r, label=label,
+            cell=sheet_ref(sheet.name, r, label_col or table.first_col), row=r, label=label,
             is_total=total, values=values,
             value_cells={k: sheet_ref(sheet.name, r, c) for c, k in cols.items()},
             formulas={k: (sheet.get(r, c).formula if sheet.get(r, c) else None)
@@ -65,9 +74,10 @@ def read_summary(block: TableBlock, kind: str, amounts: AmountReader, catalog: C
             group_key=None if total else summary_group_key(
                 label, lambda t: catalog.resolve(t)),
         ))
-    return SummaryTable(kind=kind, sheet=sheet.name, header_row=block.header_row,
-                        title=block.label_text() or None, columns=list(cols.values()),
-                        column_cells={k: sheet_ref(sheet.name, block.header_row, c)
+    title = table.title
+    return SummaryTable(kind=kind, sheet=sheet.name, header_row=table.header_row,
+                        title=title or None, columns=list(cols.values()),
+                        column_cells={k: sheet_ref(sheet.name, table.header_row, c)
                                       for c, k in cols.items()},
                         rows=rows)
 

@@ -1,0 +1,234 @@
+"""Nothing unaccounted: every number of the sheets read is a line amount, a total, a summary
+or revenue figure, or sits in a column the reader names as ignored.
+
+Numbers outside every table, or under a column the reader could not place, become notes
+with their cells (PDZ011); two tables reading the same cells, or a line whose formula
+repeats another line's amount, are errors (PDZ013): an amount never counts twice silently.
+"""
+
+from __future__ import annotations
+
+from ..cells import col_letters, sheet_ref
+from ..formula_refs import aggregate_areas
+from ..grid import SheetGrid
+from ..money import format_eur
+from ..plan import Plan
+from .amounts import AmountReader
+from .infer import Runtime
+from .model import (
+    COL_CODE,
+    COL_IGNORE,
+    COL_TRIENNIO,
+    COL_UNKNOWN,
+    KIND_COST,
+    KIND_IGNORE,
+    ROW_HEADING,
+    ROW_IGNORE,
+    ROW_LINE,
+    ROW_TOTAL,
+    TableLayout,
+    WorkbookLayout,
+)
+from .regions import _AMOUNT_TEXT
+
+
+def _is_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    return isinstance(value, str) and bool(_AMOUNT_TEXT.search(value))
+
+
+def account(plan: Plan, layout: WorkbookLayout, rt: Runtime, amounts: AmountReader) -> None:
+    """Add notes for every number the reading did not take (and why)."""
+    for sl in layout.sheets:
+        sheet = rt.grids.get(sl.name)
+        if sheet is None:
+            continue
+        taken: set[tuple[int, int]] = set()
+        ignored: dict[int, list[tuple[int, int]]] = {}  # table idx -> cells in ignored cols
+        for ti, t in enumerate(sl.tables):
+            _taken_by(t, sheet, rt, taken, ignored.setdefault(ti, []))
+        _overlaps(sl.tables, sheet, amounts)
+        for ti, cells in ignored.items():
+            _ignored_note(sl.tables[ti], sheet, cells, amounts)
+        _loose_numbers(sheet, taken, sl.tables, amounts)
+    _repeated_lines(plan, layout, rt, amounts)
+
+
+def _taken_by(t: TableLayout, sheet: SheetGrid, rt: Runtime, taken: set,
+              ignored: list[tuple[int, int]]) -> None:
+    """The cells a table accounts for; numbers in its ignored columns go to ``ignored``."""
+    for r in t.header_rows:
+        for c in sheet.rows.get(r, {}):
+            if t.first_col <= c <= t.last_col:
+                taken.add((r, c))
+    value_cols = [c for c, role in t.columns.items() if role.is_value]
+    skip_cols = [c for c, role in t.columns.items() if role.role in (COL_IGNORE,)]
+    quiet_cols = [c for c, role in t.columns.items()
+                  if role.role in (COL_CODE, COL_UNKNOWN, COL_TRIENNIO) or not role.is_value]
+    if t.kind == KIND_IGNORE:
+        for r in range(t.first_row, t.last_row + 1):
+            for c in sheet.rows.get(r, {}):
+                if t.first_col <= c <= t.last_col:
+                    taken.add((r, c))
+        return
+    if t.kind != KIND_COST:
+        for r in range(t.first_row, t.last_row + 1):
+            cells = sheet.rows.get(r)
+            if not cells:
+                continue
+            for c in cells:
+                if t.first_col <= c <= t.last_col:
+                    if c in skip_cols and _is_number(cells[c].value):
+                        ignored.append((r, c))
+                    taken.add((r, c))
+        return
+    rows_of_role: dict[int, str] = {}
+    for role in t.rows:
+        rows_of_role[role.row] = role.role
+        for extra in role.rows:
+            rows_of_role[extra] = role.role
+    for r in range(t.first_row, t.last_row + 1):
+        cells = sheet.rows.get(r)
+        if not cells:
+            continue
+        kind = rows_of_role.get(r)
+        for c, cell in cells.items():
+            if not (t.first_col <= c <= t.last_col):
+                continue
+            if c in skip_cols:
+                if _is_number(cell.value):
+                    ignored.append((r, c))
+                taken.add((r, c))
+            elif c in quiet_cols:
+                taken.add((r, c))  # labels, codes; unknown columns have their own note
+            elif (c in value_cols and kind in (ROW_LINE, ROW_TOTAL, ROW_HEADING)) \
+                    or kind == ROW_IGNORE or not _is_number(cell.value):
+                taken.add((r, c))
+
+
+def _ignored_note(t: TableLayout, sheet: SheetGrid, cells: list[tuple[int, int]],
+                  amounts: AmountReader) -> None:
+    by_col: dict[int, list[int]] = {}
+    for r, c in cells:
+        by_col.setdefault(c, []).append(r)
+    for c, rows in sorted(by_col.items()):
+        header = t.columns[c].header if c in t.columns else ""
+        rng = f"{sheet.name}!{col_letters(c)}{min(rows)}:{col_letters(c)}{max(rows)}"
+        amounts.note("PDZ011", "info", sheet_ref(sheet.name, t.header_row, c),
+                     f"colonna «{header}» ({rng}, {len(rows)} valori) non letta: valori "
+                     "calcolati (scostamenti, percentuali), non importi del budget.", header)
+
+
+def _overlaps(tables: list[TableLayout], sheet: SheetGrid, amounts: AmountReader) -> None:
+    read = [t for t in tables if t.kind != KIND_IGNORE]
+    for i, a in enumerate(read):
+        for b in read[i + 1:]:
+            if a.first_col <= b.last_col and b.first_col <= a.last_col and \
+                    a.header_rows[0] <= b.last_row and b.header_rows[0] <= a.last_row:
+                amounts.note("PDZ013", "errore", sheet_ref(sheet.name, b.header_row,
+                                                           b.first_col),
+                             f"le tabelle {a.anchor} e {b.anchor} si sovrappongono: le "
+                             "stesse celle sarebbero lette due volte. Indicare nel foglio "
+                             "«_pdz» dove finisce la prima (chiave «fine " + a.anchor + "»).")
+
+
+def _loose_numbers(sheet: SheetGrid, taken: set, tables: list[TableLayout],
+                   amounts: AmountReader) -> None:
+    """Numbers no table took, grouped in runs down a column."""
+    loose: dict[int, list[tuple[int, object]]] = {}
+    for r, cells in sheet.rows.items():
+        for c, cell in cells.items():
+            if (r, c) in taken or not _is_number(cell.value):
+                continue
+            v = cell.value
+            if isinstance(v, (int, float)) and float(v).is_integer() and 1980 <= v <= 2199 \
+                    and not (cell.number_format and "0.00" in cell.number_format):
+                continue  # a year in a title
+            loose.setdefault(c, []).append((r, v))
+    for c, items in sorted(loose.items()):
+        items.sort(key=lambda x: x[0])
+        runs: list[list[tuple[int, object]]] = [[items[0]]]
+        for r, v in items[1:]:
+            if r - runs[-1][-1][0] <= 3:
+                runs[-1].append((r, v))
+            else:
+                runs.append([(r, v)])
+        for run in runs:
+            first, last = run[0][0], run[-1][0]
+            where = f"{sheet.name}!{col_letters(c)}{first}" + (
+                f":{col_letters(c)}{last}" if last != first else "")
+            total = 0
+            for _r, v in run:
+                if isinstance(v, (int, float)):
+                    total += round(v * 100)
+            inside = next((t for t in tables if t.first_row <= first <= t.last_row
+                           and t.first_col <= c <= t.last_col), None)
+            why = (f"nella tabella {inside.anchor} ma in righe che non sono né voci né totali"
+                   if inside is not None else "fuori da ogni tabella letta")
+            amounts.note("PDZ011", "avviso", sheet_ref(sheet.name, first, c),
+                         f"{len(run)} importi in {where} ({format_eur(total)} in tutto) "
+                         f"{why}: non sono stati conteggiati. Se fanno parte del budget, "
+                         "indicare la tabella nel foglio «_pdz» (vedi «pdz-xl mappa»).",
+                         where)
+
+
+def _repeated_lines(plan: Plan, layout: WorkbookLayout, rt: Runtime,
+                   amounts: AmountReader) -> None:
+    """A line whose amount is only a reference to another line's cell counts it twice."""
+    owner: dict[str, int] = {}
+    for ln in plan.lines:
+        for cell in ln.amount_cells.values():
+            owner[cell] = ln.id
+    by_table: dict[int, dict[int, object]] = {}
+    for t in layout.tables():
+        if t.kind == KIND_COST and t.shape == "larga":
+            by_table[t.index] = {rd.row: rd for rd in rt.rows.get(id(t), [])}
+    for ln in plan.lines:
+        rows = by_table.get(ln.table)
+        rd = rows.get(ln.row) if rows else None
+        if rd is None or not rd.formulas:
+            continue
+        for cell in ln.amount_cells.values():
+            col = _col_of(cell)
+            formula = rd.formulas.get(col)
+            other = _referenced_line(formula, ln.sheet, owner, ln.id)
+            if other is not None:
+                amounts.note("PDZ013", "errore", cell,
+                             f"la voce «{ln.voce}» riprende con una formula l'importo della "
+                             f"voce in {other}: lo stesso importo è contato due volte. Se il "
+                             "foglio è un riepilogo, indicarlo nel foglio «_pdz» (chiave "
+                             "«riepiloghi»).")
+                break
+
+
+def _col_of(ref: str) -> int:
+    from ..cells import parse_a1
+
+    return parse_a1(ref.rsplit("!", 1)[1])[1]
+
+
+def _referenced_line(formula: str | None, own_sheet: str, owner: dict[str, int],
+                     own_id: int) -> str | None:
+    """The cell of another line a pure reference formula (``=B5``, ``='X'!B5``,
+    ``=SUM(...)`` of line cells) points at, if any."""
+    if not formula:
+        return None
+    body = formula[1:].strip()
+    if any(op in body for op in "*/-^&<>") or ("(" in body and not body.upper().startswith(
+            ("SUM(", "SOMMA("))):
+        return None
+    areas = aggregate_areas(formula) if ("(" in body or "+" in body) else \
+        aggregate_areas(f"=SUM({body})")
+    if not areas:
+        return None
+    for sheet, r1, c1, r2, c2 in areas:
+        for r in range(r1, min(r2, r1 + 500) + 1):
+            for c in range(c1, c2 + 1):
+                ref = sheet_ref(sheet or own_sheet, r, c)
+                other = owner.get(ref)
+                if other is not None and other != own_id:
+                    return ref
+    return None

@@ -1,0 +1,246 @@
+"""What each column of a table region holds: labels (groups, code, voce, channel names),
+amounts (per year and kind), channel amounts, notes, or nothing we read.
+
+The header says it where it can (``Area``, ``Voce di budget``, ``Previsione 2021``,
+``FNPS``); the body says the rest: a text column whose values repeat in runs is a group
+column, one with numbering (``1.1.2``) a code column, one whose values are channel names
+the channel column of a long table, the other text column the voce. Several text columns
+where every row fills only one of them are a staircase: one level per column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..grid import SheetGrid
+from .model import (
+    COL_AMOUNT,
+    COL_CHANNEL,
+    COL_CHANNEL_NAME,
+    COL_CODE,
+    COL_GROUP,
+    COL_IGNORE,
+    COL_NOTE,
+    COL_TRIENNIO,
+    COL_UNKNOWN,
+    COL_VOCE,
+    COL_YEAR_NAME,
+    LEVELS,
+    SURE_HIGH,
+    SURE_LOW,
+    SURE_MEDIUM,
+    ColumnRole,
+)
+from .regions import _AMOUNT_TEXT, Region
+from .vocabulary import UNKNOWN
+
+_CODE_RE = re.compile(r"^\s*([A-Za-z]{0,2}\s?\d{1,3}([./]\d{1,3}){0,4}[.)]?)\s*$")
+
+
+@dataclass(slots=True)
+class ColumnStats:
+    """What a column's body holds."""
+
+    text: int = 0  # non-amount texts
+    numbers: int = 0  # numbers and amount texts
+    distinct: int = 0
+    codes: int = 0  # numbering such as 1.1.2
+    channels: int = 0  # texts naming a funding channel
+    years: int = 0  # year numbers (a year column of a long table)
+    runs: int = 0  # runs of equal consecutive texts
+    filled_rows: int = 0
+
+
+def column_stats(sheet: SheetGrid, rows: list[int], col: int, resolve) -> ColumnStats:
+    st = ColumnStats()
+    seen: set[str] = set()
+    last: str | None = None
+    for r in rows:
+        cell = sheet.get(r, col)
+        v = cell.value if cell is not None else None
+        if v is None or v == "":
+            continue
+        st.filled_rows += 1
+        if isinstance(v, str) and not _AMOUNT_TEXT.search(v) and v.strip() not in ("-", "€ -"):
+            t = v.strip()
+            st.text += 1
+            seen.add(t)
+            if t != last:
+                st.runs += 1
+            last = t
+            if _CODE_RE.match(t):
+                st.codes += 1
+            elif resolve(t)[0]:
+                st.channels += 1
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            st.numbers += 1
+            if float(v).is_integer() and 1980 <= v <= 2199:
+                st.years += 1
+            if float(v).is_integer() and 0 < v < 1000:
+                st.codes += 1
+            last = None
+        else:
+            st.numbers += 1
+            last = None
+    st.distinct = len(seen)
+    return st
+
+
+def column_roles(region: Region, resolve, stated: dict[int, ColumnRole] | None = None
+                 ) -> dict[int, ColumnRole]:
+    """The role of every non-empty column of a region (stated roles win)."""
+    stated = stated or {}
+    rows = region.body_rows()
+    sample = rows[:400]
+    roles: dict[int, ColumnRole] = {}
+    stats: dict[int, ColumnStats] = {}
+    for col in range(region.first_col, region.last_col + 1):
+        header = " / ".join(region.headers.get(col, []))
+        if col in stated:
+            roles[col] = stated[col]
+            roles[col].header = roles[col].header or header
+            continue
+        m = region.meanings.get(col, UNKNOWN)
+        st = stats[col] = column_stats(region.sheet, sample, col, resolve)
+        if m.role == COL_UNKNOWN and not header and not st.filled_rows:
+            continue
+        if m.is_value:
+            if st.text > max(st.numbers, 2) and m.role != COL_TRIENNIO:
+                roles[col] = ColumnRole(col, COL_UNKNOWN, header, sure=SURE_LOW,
+                                        why="intestazione di importi ma colonna di testi")
+            else:
+                roles[col] = ColumnRole(col, m.role, header, year=m.year, kind=m.kind,
+                                        channel=m.channel, why=f"intestazione «{header}»")
+        elif m.role == COL_IGNORE:
+            roles[col] = ColumnRole(col, COL_IGNORE, header,
+                                    why=f"intestazione «{header}»: valori calcolati")
+        elif m.role != COL_UNKNOWN:
+            roles[col] = ColumnRole(col, m.role, header, level=m.level,
+                                    why=f"intestazione «{header}»")
+        elif st.text > st.numbers:
+            roles[col] = ColumnRole(col, "testo", header, sure=SURE_MEDIUM)
+        elif st.numbers:
+            roles[col] = ColumnRole(col, COL_UNKNOWN, header, sure=SURE_LOW,
+                                    why=f"intestazione «{header}» non riconosciuta"
+                                    if header else "colonna di numeri senza intestazione")
+    _label_structure(roles, stats, region, resolve, stated)
+    return roles
+
+
+def _label_structure(roles: dict[int, ColumnRole], stats: dict[int, ColumnStats],
+                     region: Region, resolve, stated: dict[int, ColumnRole]) -> None:
+    """Decide voce / group / code / channel-name / note among the text columns."""
+    values = [c for c, r in roles.items() if r.is_value]
+    first_value = min(values) if values else region.last_col + 1
+    last_value = max(values) if values else region.last_col
+    for c, r in roles.items():  # text right of every amount: notes
+        if r.role == "testo" and c > last_value:
+            r.role, r.why = COL_NOTE, "testi a destra degli importi"
+    texts = [c for c, r in sorted(roles.items()) if r.role == "testo"]
+    named_voce = [c for c, r in roles.items() if r.role == COL_VOCE]
+    if not texts:
+        _ensure_voce(roles, stats)
+        return
+    for c in list(texts):  # numbering, year numbers or channel names by content
+        st = stats.get(c)
+        if st is None:
+            continue
+        if st.codes >= 0.8 * st.filled_rows and st.filled_rows:
+            roles[c].role, roles[c].why = COL_CODE, "numerazione"
+            texts.remove(c)
+        elif st.channels >= 0.7 * st.text and st.text >= 2 and (
+                named_voce or len(texts) > 1) and c > min(texts):
+            roles[c].role, roles[c].why = COL_CHANNEL_NAME, "nomi di canali di finanziamento"
+            texts.remove(c)
+    if not texts:
+        _ensure_voce(roles, stats)
+        return
+    if named_voce:
+        for c in texts:
+            _as_group(roles[c], stats[c], "testi ripetuti a sinistra della voce")
+        return
+    left = [c for c in texts if c < first_value] or texts
+    if len(left) == 1:
+        roles[left[0]].role, roles[left[0]].why = COL_VOCE, "unica colonna di testi"
+        for c in texts:
+            if c != left[0]:
+                roles[c].role = COL_NOTE
+        return
+    if _staircase(region, left):
+        for i, c in enumerate(left):
+            r = roles[c]
+            if i == len(left) - 1:
+                r.role, r.why = COL_VOCE, "ultimo gradino della scala"
+            else:
+                r.role, r.why = COL_GROUP, "un livello per colonna (a scalini)"
+                r.sure = SURE_MEDIUM
+        return
+    voce = max(left, key=lambda c: (stats[c].runs, c))
+    roles[voce].role, roles[voce].why = COL_VOCE, "la colonna di testi più varia"
+    roles[voce].sure = SURE_MEDIUM
+    for c in left:
+        if c != voce:
+            _as_group(roles[c], stats[c], "testi ripetuti")
+    for c in texts:
+        if c not in left:
+            roles[c].role = COL_NOTE
+
+
+def _as_group(role: ColumnRole, st: ColumnStats, why: str) -> None:
+    role.role, role.why, role.sure = COL_GROUP, why, SURE_MEDIUM
+
+
+def _ensure_voce(roles: dict[int, ColumnRole], stats: dict[int, ColumnStats]) -> None:
+    """With no text column left, a channel-name column or a group column labels the rows."""
+    if any(r.role == COL_VOCE for r in roles.values()):
+        return
+    for wanted in (COL_CHANNEL_NAME, COL_GROUP):
+        cands = [c for c, r in sorted(roles.items()) if r.role == wanted]
+        if cands:
+            if wanted == COL_GROUP:
+                roles[cands[-1]].role = COL_VOCE
+            return
+
+
+def _staircase(region: Region, cols: list[int]) -> bool:
+    """Every non-empty row fills at most one of ``cols``, and each column is used."""
+    used = dict.fromkeys(cols, 0)
+    multi = 0
+    for r in region.body_rows()[:400]:
+        cells = region.sheet.rows.get(r, {})
+        filled = [c for c in cols if c in cells and isinstance(cells[c].value, str)
+                  and cells[c].value.strip()]
+        if len(filled) > 1:
+            multi += 1
+        for c in filled:
+            used[c] += 1
+    return multi == 0 and all(used.values())
+
+
+def group_levels(roles: dict[int, ColumnRole], hint: tuple[str, ...] = ()) -> None:
+    """Name the level of group columns without a header word, by their order."""
+    groups = [r for _, r in sorted(roles.items()) if r.role == COL_GROUP]
+    named = {r.level for r in groups if r.level}
+    free = [r for r in groups if not r.level]
+    if not free:
+        return
+    names = [lv for lv in (hint or default_levels(len(groups))) if lv not in named]
+    if len(names) < len(free):
+        names = [lv for lv in LEVELS if lv not in named]
+    for r, name in zip(free, names, strict=False):
+        r.level = name
+
+
+def default_levels(n: int) -> tuple[str, ...]:
+    """Level names for ``n`` unnamed hierarchy levels, outermost first."""
+    return {1: ("obiettivo",), 2: ("obiettivo", "azione"), 3: ("area", "servizio", "azione"),
+            }.get(n, LEVELS)
+
+
+def value_columns(roles: dict[int, ColumnRole]) -> list[ColumnRole]:
+    return [r for _, r in sorted(roles.items()) if r.role in (COL_AMOUNT, COL_CHANNEL,
+                                                              COL_TRIENNIO)]
+
+
+__all__ = ["COL_YEAR_NAME", "SURE_HIGH", "column_roles", "group_levels"]

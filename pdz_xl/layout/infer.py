@@ -1,0 +1,389 @@
+"""Inference: a workbook grid becomes its layout (tables, column and row roles, how sure).
+
+Sheet by sheet: header bands and table regions, the role of each column, the kind of
+each table; then the plan year from the cost tables; then, walking each sheet top to
+bottom with the groups open on it, the role of every row of every cost table, totals
+read so that they reconcile. What the ``_pdz`` sheet states is taken as given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..cells import sheet_ref
+from ..channels.catalog import Catalog, normalise_label, split_year
+from ..errors import LayoutError
+from ..grid import SheetGrid, WorkbookGrid
+from .amounts import AmountReader
+from .columns import column_roles, group_levels
+from .config import OWNED_SHEETS, LayoutConfig
+from .cost_rows import infer_cost_rows
+from .kinds import classify
+from .labels import heading_of, strip_numbering
+from .long_rows import LongLine, infer_long_rows
+from .mapping import parse_column_role
+from .model import (
+    COL_AMOUNT,
+    COL_CHANNEL,
+    COL_UNKNOWN,
+    COL_VOCE,
+    KIND_COST,
+    KIND_IGNORE,
+    KIND_PLURIENNALE,
+    KIND_SUMMARY,
+    KIND_TRIENNIAL,
+    LEVELS,
+    SURE_HIGH,
+    SURE_LOW,
+    SURE_MEDIUM,
+    SURE_STATED,
+    ColumnRole,
+    Decision,
+    GroupRef,
+    SheetLayout,
+    TableLayout,
+    WorkbookLayout,
+)
+from .regions import Region, find_regions
+from .rowdata import RowData, read_rows
+from .state import ReadState, SheetState
+from .vocabulary import PLAN_KINDS, header_meaning
+
+_PRIMARY_ORDER = ("previsione", "budget", "preventivo", "assestato", "anno", "importo",
+                  "preconsuntivo", "consuntivo", "po")
+_PAST_ORDER = ("assestato", "budget", "previsione", "preventivo", "anno", "importo",
+               "preconsuntivo", "consuntivo", "po")
+
+
+@dataclass
+class Runtime:
+    """What execution needs beside the layout: the rows read once, pivoted lines."""
+
+    rows: dict[int, list[RowData]] = field(default_factory=dict)  # id(table) -> rows
+    long_lines: dict[int, dict[int, LongLine]] = field(default_factory=dict)
+    grids: dict[str, SheetGrid] = field(default_factory=dict)
+    state: ReadState = field(default_factory=ReadState)
+
+
+def make_resolver(catalog: Catalog, config: LayoutConfig):
+    """Header/label -> (code, year), with the workbook's explicit column mapping first."""
+
+    def resolve(text: str):
+        name, year = split_year(text)
+        mapped = config.column_channels.get(normalise_label(name)) or \
+            config.column_channels.get(normalise_label(text))
+        if mapped:
+            return mapped, year
+        return catalog.resolve(text)
+
+    return resolve
+
+
+def infer_layout(grid: WorkbookGrid, catalog: Catalog, config: LayoutConfig,
+                 amounts: AmountReader) -> tuple[WorkbookLayout, Runtime]:
+    """The layout of a workbook, and what was read to infer it."""
+    resolve = make_resolver(catalog, config)
+    assumptions: list[str] = []
+    rt = Runtime()
+    if config.tolerance_cents is not None:
+        rt.state.tolerance = config.tolerance_cents
+    sheets: list[SheetLayout] = []
+    for sheet in sheets_to_read(grid, config, assumptions, amounts):
+        rt.grids[sheet.name] = sheet
+        sl = SheetLayout(sheet.name)
+        summary_sheet = sheet.name.casefold() in {s.casefold() for s in config.summary_sheets}
+        for reg in find_regions(sheet, resolve, _stated_regions(config, sheet.name)):
+            t = _table(sheet, reg, resolve, config, summary_sheet)
+            if t is not None:
+                sl.tables.append(t)
+        if sl.tables and all(t.kind != KIND_COST for t in sl.tables) and any(
+                t.kind not in (KIND_IGNORE,) and t.kind.startswith(("riepilogo", "pluri",
+                                                                     "triennale", "confronto"))
+                for t in sl.tables):
+            sl.role = "riepilogo"
+        sheets.append(sl)
+    cost = [t for s in sheets for t in s.tables if t.kind == KIND_COST]
+    if not cost:
+        raise LayoutError(
+            "non ho trovato nessuna tabella dei costi (una riga di intestazione con "
+            "«BUDGET <anno>» o «Importo» e le righe di costo sotto). Indicare fogli e righe "
+            "di intestazione nel foglio «_pdz», oppure generare la mappa con «pdz-xl mappa».",
+            file=grid.source)
+    plan_year, comparison, year_decisions = _years(cost, config, assumptions, grid)
+    for t in cost:
+        _mark_secondary(t, plan_year)
+    layout = WorkbookLayout(source=grid.source, plan_year=plan_year,
+                            comparison_year=comparison, sheets=sheets,
+                            decisions=year_decisions, assumptions=assumptions)
+    index = 0
+    for sl in sheets:
+        sheet = rt.grids[sl.name]
+        ss = SheetState()
+        first = next((t for t in sl.tables if t.kind == KIND_COST), None)
+        if first is not None:
+            _title_groups(sheet, first.header_rows[0], ss)
+        prev: TableLayout | None = None
+        for t in sl.tables:
+            if t.kind != KIND_COST:
+                continue
+            index += 1
+            t.index = index
+            if prev is not None:
+                last = max((r.row for r in prev.rows if r.role in ("voce", "totale")),
+                           default=prev.header_row)
+                ss.close_table(prev.index, last)
+            _header_group(sheet, t, ss)
+            rows = list(range(t.first_row, t.last_row + 1))
+            data = read_rows(sheet, [r for r in rows if r in sheet.rows], t.columns, amounts)
+            rt.rows[id(t)] = data
+            stated_rows = {r: v for (s, r), v in config.row_roles.items()
+                           if s == sl.name.casefold()}
+            if t.shape == "lunga":
+                rt.long_lines[id(t)] = infer_long_rows(rt.state, ss, t, data, resolve)
+            else:
+                hint = _voce_hint(t)
+                key = (sl.name.casefold(), t.header_row)
+                if key in config.table_levels:
+                    hint = tuple(config.table_levels[key])
+                infer_cost_rows(rt.state, ss, t, data, stated_rows, hint,
+                                config.table_totals.get(key))
+            prev = t
+    for t in layout.tables():
+        if t.kind == KIND_COST:
+            _note_ambiguity(layout, t)
+    return layout, rt
+
+
+def _note_ambiguity(layout: WorkbookLayout, t: TableLayout) -> None:
+    for d in t.decisions:
+        if d.sure == SURE_LOW and d.key.startswith("totali "):
+            layout.ambiguities.append(
+                f"tabella {t.anchor}: non si capisce se i totali stanno sotto o sopra le loro "
+                f"righe ({'; '.join(d.alternatives)}); letto «{d.value}». Indicarlo nel "
+                f"foglio «_pdz» (chiave «{d.key}»).")
+
+
+def sheets_to_read(grid: WorkbookGrid, config: LayoutConfig, assumptions: list[str],
+                   amounts: AmountReader) -> list[SheetGrid]:
+    """The sheets holding the budget: all visible ones but ours, or those stated."""
+    by_cf = {s.name.casefold(): s for s in grid.sheets}
+    wanted = [s for s in config.sheets]
+    missing = [s for s in wanted if s.casefold() not in by_cf]
+    if missing:
+        raise LayoutError("i fogli indicati in «_pdz» (chiave «fogli») non esistono: "
+                          + ", ".join(f"«{m}»" for m in missing) + ". Fogli della cartella: "
+                          + ", ".join(f"«{n}»" for n in grid.sheet_names), file=grid.source)
+    for name in config.ignore_sheets + config.summary_sheets:
+        if name.casefold() not in by_cf:
+            amounts.note("PDZ010", "avviso", None,
+                         f"il foglio «{name}» indicato nel foglio «_pdz» non esiste: "
+                         "l'indicazione è stata ignorata. Fogli della cartella: "
+                         + ", ".join(f"«{n}»" for n in grid.sheet_names))
+    wanted_cf = {s.casefold() for s in wanted}
+    ignored = {s.casefold() for s in config.ignore_sheets}
+    out = []
+    for sheet in grid.sheets:
+        key = sheet.name.casefold()
+        if key in OWNED_SHEETS or key in ignored:
+            continue
+        if wanted_cf and key not in wanted_cf:
+            continue
+        if sheet.state != "visible" and not wanted_cf:
+            if sheet.rows:
+                assumptions.append(f"foglio nascosto «{sheet.name}» non letto (indicarlo in "
+                                   "«_pdz», chiave «fogli», per leggerlo).")
+            continue
+        out.append(sheet)
+    return out
+
+
+def _stated_regions(config: LayoutConfig, sheet: str) -> dict:
+    key = sheet.casefold()
+    out: dict = {}
+    if key in config.bands:
+        out["bands"] = config.bands[key]
+    out["cols"] = {r: span for (s, r), span in config.table_cols.items() if s == key}
+    out["ends"] = {r: end for (s, r), end in config.table_end.items() if s == key}
+    return out
+
+
+def _table(sheet: SheetGrid, reg: Region, resolve, config: LayoutConfig,
+           summary_sheet: bool) -> TableLayout | None:
+    key = (sheet.name.casefold(), reg.header_row)
+    stated_cols: dict[int, ColumnRole] = {}
+    for (s, r, c), text in config.column_roles.items():
+        if s == key[0] and r == reg.header_row:
+            header = " / ".join(reg.headers.get(c, []))
+            role = parse_column_role(text, c, header, resolve)
+            if role is not None:
+                stated_cols[c] = role
+                reg.first_col = min(reg.first_col, c)
+                reg.last_col = max(reg.last_col, c)
+    roles = column_roles(reg, resolve, stated_cols)
+    if not roles:
+        return None
+    body = reg.body_rows()
+    kind, why, long_shape = classify(sheet, body, roles, resolve)
+    stated_kind = config.table_kind.get(key)
+    sure = SURE_HIGH
+    if stated_kind:
+        kind, why, sure = stated_kind, "indicato nel foglio «_pdz»", SURE_STATED
+    elif summary_sheet and kind == KIND_COST:
+        kind = KIND_PLURIENNALE if len({r.year for r in roles.values()
+                                        if r.role == COL_AMOUNT}) > 1 else KIND_SUMMARY
+        why, sure = "foglio di riepilogo indicato in «_pdz»", SURE_STATED
+    hint = ()
+    voce = next((r for r in roles.values() if r.role == COL_VOCE), None)
+    if voce is not None:
+        hint = header_meaning(voce.header.split(" / ")[-1], resolve).levels if voce.header \
+            else ()
+    group_levels(roles, hint)
+    title = None
+    label = next((r for r in roles.values() if r.role == COL_VOCE), None)
+    if label is not None and label.header and \
+            header_meaning(label.header, resolve).role == COL_UNKNOWN:
+        title = label.header
+    t = TableLayout(sheet=sheet.name, kind=kind, header_rows=list(reg.header_rows),
+                    first_row=reg.first_row, last_row=reg.last_row, first_col=reg.first_col,
+                    last_col=reg.last_col, columns=roles,
+                    shape="lunga" if long_shape and kind == KIND_COST else "larga",
+                    excel_table=reg.excel_table, title=title)
+    if kind != KIND_COST:
+        _trim_trailing_titles(sheet, t)
+    t.decisions.append(Decision(f"tabella {t.anchor}", kind, sure, why))
+    if kind == KIND_TRIENNIAL and not any(r.role == "triennio" for r in roles.values()):
+        t.kind = KIND_SUMMARY
+    return t
+
+
+def _trim_trailing_titles(sheet: SheetGrid, t: TableLayout) -> None:
+    """Text rows at the bottom of a summary or revenue table title what follows."""
+    values = [c for c, r in t.columns.items() if r.is_value]
+    r = t.last_row
+    while r >= t.first_row:
+        cells = sheet.rows.get(r)
+        if cells and any(c in cells and cells[c].value not in (None, "") for c in values):
+            break
+        r -= 1
+    t.last_row = r
+
+
+def _voce_hint(t: TableLayout) -> tuple[str, ...]:
+    voce = next((r for r in t.columns.values() if r.role == COL_VOCE), None)
+    if voce is None or not voce.header:
+        return ()
+    return header_meaning(voce.header.split(" / ")[-1], lambda s: (None, None)).levels
+
+
+def _years(cost: list[TableLayout], config: LayoutConfig, assumptions: list[str],
+           grid: WorkbookGrid) -> tuple[int, int | None, list[Decision]]:
+    cols = [r for t in cost for r in t.columns.values() if r.role == COL_AMOUNT and r.year]
+    plan_years = sorted({r.year for r in cols if (r.kind or "anno") in PLAN_KINDS})
+    all_years = sorted({r.year for r in cols})
+    decisions: list[Decision] = []
+    plan_year = config.plan_year
+    why, sure, alts = "indicato", SURE_STATED, []
+    if plan_year is None:
+        triennium = _triennium_start(cost)
+        if triennium is not None:
+            plan_year, why, sure = triennium, "primo anno del triennio delle colonne", SURE_HIGH
+        elif plan_years:
+            plan_year = plan_years[-1]
+            why, sure = "l'anno più recente delle colonne di budget/previsione", SURE_HIGH
+            alts = [f"{y}" for y in plan_years[:-1]]
+        elif all_years:
+            plan_year, why, sure = all_years[-1], "l'anno più recente delle colonne", SURE_MEDIUM
+        else:
+            plan_year = _title_year(grid, cost)
+            why, sure = "dal titolo del foglio", SURE_LOW
+            if plan_year is not None:
+                assumptions.append(f"anno del piano {plan_year} dedotto dal titolo del foglio "
+                                   f"«{cost[0].sheet}».")
+    if plan_year is None:
+        raise LayoutError("non riesco a stabilire l'anno del piano: scriverlo nel foglio "
+                          "«_pdz» (chiave «anno_piano»).", file=grid.source)
+    earlier = [y for y in all_years if y < plan_year]
+    comparison = config.comparison_year or (earlier[-1] if earlier else None)
+    if config.plan_year is None and len(all_years) > 1:
+        assumptions.append(f"anno del piano {plan_year}, anno di confronto {comparison}: "
+                           "dalle intestazioni delle colonne.")
+    decisions.append(Decision("anno_piano", str(plan_year), sure, why, alts))
+    if comparison is not None:
+        decisions.append(Decision("anno_confronto", str(comparison),
+                                  SURE_STATED if config.comparison_year else SURE_HIGH,
+                                  "l'anno precedente più vicino nelle colonne"))
+    return plan_year, comparison, decisions
+
+
+def _triennium_start(cost: list[TableLayout]) -> int | None:
+    """With a triennio column next to consecutive years, the plan year is the first."""
+    for t in cost:
+        if not any(r.role == "triennio" for r in t.columns.values()):
+            continue
+        years = sorted({r.year for r in t.columns.values() if r.role == COL_AMOUNT and r.year})
+        if len(years) >= 2 and years == list(range(years[0], years[0] + len(years))):
+            return years[0]
+    return None
+
+
+def _title_year(grid: WorkbookGrid, cost: list[TableLayout]) -> int | None:
+    import re
+
+    for t in cost:
+        sheet = grid.sheet(t.sheet)
+        if sheet is None:
+            continue
+        for r in range(1, t.header_rows[0]):
+            for cell in sheet.rows.get(r, {}).values():
+                m = re.search(r"(?<!\d)(19\d\d|20\d\d)(?!\d)", str(cell.value or ""))
+                if m:
+                    return int(m.group(1))
+    return None
+
+
+def _mark_secondary(t: TableLayout, plan_year: int) -> None:
+    """Two amount columns of the same year (Preventivo 2020, Assestato 2020): one counts
+    as the year's amount, the other is kept apart (``other_amounts``)."""
+    by_year: dict[int, list[ColumnRole]] = {}
+    for r in t.columns.values():
+        if r.role == COL_AMOUNT:
+            by_year.setdefault(r.year or 0, []).append(r)
+    for year, roles in by_year.items():
+        if len(roles) < 2:
+            continue
+        order = _PRIMARY_ORDER if year in (plan_year, 0) else _PAST_ORDER
+        roles.sort(key=lambda r: order.index(r.kind) if r.kind in order else len(order))
+        for r in roles[1:]:
+            r.secondary = True
+            r.why = (r.why + "; " if r.why else "") + \
+                f"altra colonna del {year}: tenuta a parte"
+
+
+def _title_groups(sheet: SheetGrid, first_header: int, ss: SheetState) -> None:
+    """Area/obiettivo/servizio headings written above the first table of a sheet."""
+    for r in range(1, first_header):
+        for c, cell in sorted(sheet.rows.get(r, {}).items()):
+            if isinstance(cell.value, str):
+                h = heading_of(cell.value, bold=cell.bold)
+                if h is not None and h.level in ("area", "obiettivo", "servizio"):
+                    label = strip_numbering(h.label) if h.level == "obiettivo" else h.label
+                    ss.open(GroupRef(h.level, label, h.text, h.number,
+                                     sheet_ref(sheet.name, r, c), LEVELS.index(h.level)))
+
+
+def _header_group(sheet: SheetGrid, t: TableLayout, ss: SheetState) -> None:
+    """The header's own label cell naming a group (``SERVIZIO TM`` over its table)."""
+    if not t.title:
+        return
+    h = heading_of(t.title, bold=True)
+    if h is None:
+        return
+    voce = t.voce_col or t.first_col
+    label = strip_numbering(h.label) if h.level == "obiettivo" else h.label
+    ss.open(GroupRef(h.level, label, h.text, h.number, sheet_ref(sheet.name, t.header_row,
+                                                                 voce),
+                     LEVELS.index(h.level)), t.index)
+
+
+__all__ = ["COL_CHANNEL", "SURE_LOW", "SURE_MEDIUM", "Runtime", "infer_layout",
+           "make_resolver"]
