@@ -2,7 +2,11 @@
 
 A source (xlsx file, an open Excel book through xlwings, a range passed to a UDF)
 becomes sheets of cells with value, formula, number format and boldness, plus the
-hidden rows and columns and the merged ranges.
+hidden rows and columns and the merged ranges. The xlsx reader also gives the signals
+offices use to show hierarchy and tables: the indent, italic font and fill of a cell's
+style, the outline (group) levels of rows and columns, and the Excel Tables
+(ListObjects) of a sheet. Sources that do not know them (an open book read through
+xlwings, a range passed to a UDF) leave the defaults.
 """
 
 from __future__ import annotations
@@ -31,6 +35,33 @@ class Cell:
     formula: str | None = None  # with leading "="
     number_format: str | None = None
     bold: bool = False
+    indent: int = 0  # alignment indent level of the cell's style (0 = none)
+    italic: bool = False
+    fill: bool = False  # the style has a pattern fill (not none / gray125) or a gradient
+
+
+@dataclass
+class ExcelTable:
+    """An Excel Table (ListObject) of a sheet.
+
+    ``ref`` spans the whole table: header rows, data rows and totals rows.
+    ``totals_functions`` maps a sheet column (1-based, as in ``ref``) to the
+    totalsRowFunction of that column's totals cell ("sum", "average", "custom", ...);
+    columns without one (or with "none") are absent.
+    """
+
+    name: str  # displayName (the name formulas use)
+    ref: tuple[int, int, int, int]  # r1, c1, r2, c2 (1-based)
+    header_rows: int = 1  # headerRowCount
+    totals_rows: int = 0  # totalsRowCount (totalsRowShown="1" alone: no totals row in ref)
+    columns: list[str] = field(default_factory=list)  # tableColumn names, left to right
+    totals_functions: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def data_rows(self) -> tuple[int, int]:
+        """First and last data row (last < first when the table has no data rows)."""
+        r1, _c1, r2, _c2 = self.ref
+        return r1 + self.header_rows, r2 - self.totals_rows
 
 
 @dataclass
@@ -43,6 +74,11 @@ class SheetGrid:
     hidden_cols: set[int] = field(default_factory=set)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
     state: str = "visible"  # visible | hidden | veryHidden
+    outline_rows: dict[int, int] = field(default_factory=dict)  # row -> outlineLevel (> 0)
+    collapsed_rows: set[int] = field(default_factory=set)  # rows with collapsed="1"
+    outline_cols: dict[int, int] = field(default_factory=dict)  # column -> outlineLevel (> 0)
+    collapsed_cols: set[int] = field(default_factory=set)  # columns with collapsed="1"
+    tables: list[ExcelTable] = field(default_factory=list)  # in the sheet's tableParts order
 
     def get(self, row: int, col: int) -> Cell | None:
         """The cell at (row, col), or None when empty."""

@@ -1,15 +1,17 @@
 """Read an xlsx/xlsm file into a WorkbookGrid in one pass over each sheet's XML.
 
 Why a hand-written streaming reader: detection needs values *and* formulas, number
-formats, bold fonts, hidden rows/columns and merged ranges. openpyxl gives all of it
+formats, bold/italic fonts, indents and fills, hidden and outlined (grouped)
+rows/columns, merged ranges and Excel Tables. openpyxl gives all of it
 but is ~10x slower than python-calamine, which gives values only. Scanning the sheet
 XML with compiled regular expressions (C speed) over the raw bytes reads everything in
 about the time calamine takes for values (see ``benchmarks/bench_read.py``).
-Small parts (workbook, relationships, styles, shared strings) are parsed with lxml.
+Small parts (workbook, relationships, styles, tables) are parsed with lxml.
 """
 
 from __future__ import annotations
 
+import gc
 import posixpath
 import re
 import zipfile
@@ -23,9 +25,9 @@ try:  # optional fast value reader (not available in Pyodide / xlwings Lite)
 except ImportError:  # pragma: no cover - exercised where calamine is missing
     CalamineWorkbook = None
 
-from ..cells import col_index, parse_range
+from ..cells import col_index, col_letters, parse_range
 from ..errors import WorkbookReadError
-from ..grid import ERROR_VALUES, Cell, ErrorValue, SheetGrid, WorkbookGrid
+from ..grid import ERROR_VALUES, Cell, ErrorValue, ExcelTable, SheetGrid, WorkbookGrid
 from .formula_shift import shift_formula
 from .xlsx_sniff import open_package, read_part
 
@@ -41,13 +43,17 @@ _F_RE = re.compile(rb"<(?:\w+:)?f\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _T_RE = re.compile(rb"<(?:\w+:)?t\b[^>]*>(.*?)</(?:\w+:)?t>", re.S)
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([^"]+)"')
 _COL_RE = re.compile(rb"<(?:\w+:)?col\b([^>]*?)/?>")
-_SHEETDATA_RE = re.compile(rb"<(?:\w+:)?sheetData\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?sheetData>)", re.S)
+_SHEETDATA_OPEN_RE = re.compile(rb"<(?:\w+:)?sheetData\b")
 _FAST_CELL_RE = re.compile(
     rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?([^>]*?)(?:/>|>(.*?)</c>)',
     re.S,
 )
-_HIDDEN_ROW_RE = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
-_ROW_NUM_RE = re.compile(rb'\br="([0-9]+)"')
+# row tags with something to say: hidden, an outline level above 0, collapsed
+_FLAGGED_ROW_RE = re.compile(
+    rb'<row\b[^>]*?\b(?:hidden="(?:1|true)"|outlineLevel="[1-9]|collapsed="(?:1|true)")[^>]*>')
+_TABLE_PART_RE = re.compile(rb'<(?:\w+:)?tablePart\b[^>]*?\b(?:\w+:)?id="([^"]+)"')
+_XSTRING_ESCAPE_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_TRUE = (b"1", b"true")
 
 _BUILTIN_FORMATS = {
     0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%",
@@ -64,32 +70,68 @@ def _text(raw: bytes) -> str:
     return unescape(s) if "&" in s else s
 
 
+def _flag(el: etree._Element | None) -> bool:
+    """A font flag such as ``<b/>`` / ``<i val="0"/>``: present and not switched off."""
+    return el is not None and el.get("val", "1") not in ("0", "false")
+
+
+_NO_FILL_PATTERNS = (None, "none", "gray125")
+
+
 class _Styles:
-    """cellXfs index -> (number format, bold)."""
+    """Per cellXfs index: number format, bold, italic, indent, fill.
+
+    The lists are precomputed once per workbook so the sheet loops look a style up by
+    index. ``extra[i]`` is None for a style with no indent, italic or fill (most of them:
+    the cell is then built with the four common fields only) or the tuple
+    ``(indent, italic, fill)``.
+    """
 
     def __init__(self, xml: bytes | None) -> None:
         self.formats: list[str | None] = []
         self.bold: list[bool] = []
+        self.italic: list[bool] = []
+        self.indent: list[int] = []
+        self.fill: list[bool] = []
+        self.extra: list[tuple[int, bool, bool] | None] = []
         if not xml:
             return
         root = etree.fromstring(xml)
         ns = {"m": _NS_MAIN}
         custom = {int(n.get("numFmtId")): n.get("formatCode")
                   for n in root.iterfind("m:numFmts/m:numFmt", ns)}
-        fonts_bold = []
+        fonts: list[tuple[bool, bool]] = []
         for font in root.iterfind("m:fonts/m:font", ns):
-            b = font.find("m:b", ns)
-            fonts_bold.append(b is not None and b.get("val", "1") not in ("0", "false"))
+            fonts.append((_flag(font.find("m:b", ns)), _flag(font.find("m:i", ns))))
+        fills: list[bool] = []
+        for fill in root.iterfind("m:fills/m:fill", ns):
+            pattern = fill.find("m:patternFill", ns)
+            fills.append(fill.find("m:gradientFill", ns) is not None or (
+                pattern is not None and pattern.get("patternType") not in _NO_FILL_PATTERNS))
         for xf in root.iterfind("m:cellXfs/m:xf", ns):
             fmt_id = int(xf.get("numFmtId", "0"))
             self.formats.append(custom.get(fmt_id, _BUILTIN_FORMATS.get(fmt_id)))
             font_id = int(xf.get("fontId", "0"))
-            self.bold.append(fonts_bold[font_id] if font_id < len(fonts_bold) else False)
+            bold, italic = fonts[font_id] if font_id < len(fonts) else (False, False)
+            fill_id = int(xf.get("fillId", "0"))
+            filled = fills[fill_id] if fill_id < len(fills) else False
+            alignment = xf.find("m:alignment", ns)
+            indent = int(alignment.get("indent", "0") or 0) if alignment is not None else 0
+            indent = max(indent, 0)
+            self.bold.append(bold)
+            self.italic.append(italic)
+            self.fill.append(filled)
+            self.indent.append(indent)
+            self.extra.append((indent, italic, filled) if indent or italic or filled else None)
 
-    def get(self, index: int) -> tuple[str | None, bool]:
+    def cell(self, index: int, value: object = None, formula: str | None = None) -> Cell:
+        """A cell with the style at ``index`` (an unknown index: no style)."""
         if 0 <= index < len(self.formats):
-            return self.formats[index], self.bold[index]
-        return None, False
+            extra = self.extra[index]
+            if extra is None:
+                return Cell(value, formula, self.formats[index], self.bold[index])
+            return Cell(value, formula, self.formats[index], self.bold[index], *extra)
+        return Cell(value, formula)
 
 
 def _shared_strings(xml: bytes | None) -> list[str]:
@@ -118,8 +160,7 @@ def _parse_sheet(name: str, xml: bytes, styles: _Styles, strings: list[str],
         ra = _attrs(rm.group(1))
         row = int(ra[b"r"]) if b"r" in ra else next_row
         next_row = row + 1
-        if ra.get(b"hidden") in (b"1", b"true"):
-            sheet.hidden_rows.add(row)
+        _row_flags(sheet, row, ra)
         content = rm.group(2)
         if not content:
             continue
@@ -135,41 +176,61 @@ def _parse_sheet(name: str, xml: bytes, styles: _Styles, strings: list[str],
                 col = next_col
             next_col = col + 1
             inner = cm.group(2)
-            s_idx = ca.get(b"s")
-            fmt, bold = styles.get(int(s_idx)) if s_idx else styles.get(0)
             if not inner:
                 continue
             t = ca.get(b"t", b"n")
             value, formula = _slow_cell(t, inner, row, col, shared, strings)
             if value is None and formula is None:
                 continue
-            cells[col] = Cell(value, formula, fmt, bold)
+            s_idx = ca.get(b"s")
+            cells[col] = styles.cell(int(s_idx) if s_idx else 0, value, formula)
         if cells:
             rows[row] = cells
     return sheet
 
 
-_STYLED_CELL_RE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)" s="([0-9]+)"')
+_STYLED_REF_RE = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)" s="([0-9]+)"')
 _FORMULA_OPEN_RE = re.compile(rb"<f[ >/]")
 _ERROR_CELL_RE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*? t="e"[^>]*>(.*?)</c>', re.S)
 
 
+def _row_flags(sheet: SheetGrid, row: int, attrs: dict[bytes, bytes]) -> None:
+    """Hidden, outline level and collapsed of one ``<row>``."""
+    if attrs.get(b"hidden") in _TRUE:
+        sheet.hidden_rows.add(row)
+    level = attrs.get(b"outlineLevel")
+    if level and level != b"0":
+        sheet.outline_rows[row] = int(level)
+    if attrs.get(b"collapsed") in _TRUE:
+        sheet.collapsed_rows.add(row)
+
+
 def _sheet_extras(sheet: SheetGrid, xml: bytes) -> bytes:
-    """Hidden columns, merged ranges and hidden rows; returns the sheetData body."""
-    for m in _COL_RE.finditer(xml.split(b"<sheetData", 1)[0]):
+    """Hidden and outlined columns, merged ranges, hidden and outlined rows; returns
+    the sheetData body."""
+    start, inner_start, inner_end = _sheet_data_span(xml)
+    for m in _COL_RE.finditer(xml, 0, start):
         a = _attrs(m.group(1))
-        if a.get(b"hidden") in (b"1", b"true"):
+        hidden = a.get(b"hidden") in _TRUE
+        level = a.get(b"outlineLevel")
+        level = int(level) if level and level != b"0" else 0
+        collapsed = a.get(b"collapsed") in _TRUE
+        if hidden or level or collapsed:
             for c in range(int(a.get(b"min", b"1")), int(a.get(b"max", b"1")) + 1):
-                sheet.hidden_cols.add(c)
-    tail_start = xml.rfind(b"</sheetData>")
-    if tail_start >= 0:
-        for ref in _MERGE_RE.findall(xml, tail_start):
-            sheet.merged.append(parse_range(ref.decode()))
-    body = _sheet_data(xml)
-    for m in _HIDDEN_ROW_RE.finditer(body):
-        rn = _ROW_NUM_RE.search(m.group(0))
+                if hidden:
+                    sheet.hidden_cols.add(c)
+                if level:
+                    sheet.outline_cols[c] = level
+                if collapsed:
+                    sheet.collapsed_cols.add(c)
+    for ref in _MERGE_RE.findall(xml, inner_end):
+        sheet.merged.append(parse_range(ref.decode()))
+    body = xml[inner_start:inner_end]
+    for m in _FLAGGED_ROW_RE.finditer(body):
+        a = _attrs(m.group(0))
+        rn = a.get(b"r")
         if rn:
-            sheet.hidden_rows.add(int(rn.group(1)))
+            _row_flags(sheet, int(rn), a)
     return body
 
 
@@ -178,34 +239,34 @@ def _parse_sheet_hybrid(name: str, xml: bytes, styles: _Styles, values: list[lis
     """Values from calamine; styles, formulas and error values from the XML."""
     sheet = SheetGrid(name=name, state=state)
     body = _sheet_extras(sheet, xml)
-    formats, bolds = styles.formats, styles.bold
-    n_styles = len(formats)
-    col_cache: dict[bytes, int] = {}
-    style_at: dict[int, dict[int, int]] = {}
-    for letters, rownum, s_raw in _STYLED_CELL_RE.findall(body):
-        col = col_cache.get(letters)
-        if col is None:
-            col = col_cache[letters] = col_index(letters.decode())
-        row_styles = style_at.get(int(rownum))
-        if row_styles is None:
-            row_styles = style_at[int(rownum)] = {}
-        row_styles[col] = int(s_raw)
+    # b"B12" -> b"3": the style attribute of every styled cell, in one C-speed pass
+    style_of = dict(_STYLED_REF_RE.findall(body))
+    # style attribute text -> index into the lists below, whose last entry is "no style"
+    # (an index beyond cellXfs); a cell without ``s`` has style 0, like the other engine
+    n_styles = len(styles.formats)
+    formats = [*styles.formats, None]
+    bolds = [*styles.bold, False]
+    extras = [*styles.extra, None]
+    index_of = {raw: i if i < n_styles else n_styles
+                for raw, i in ((raw, int(raw)) for raw in set(style_of.values()))}
+    index_of[None] = 0  # (with no cellXfs at all, entry 0 is the "no style" one)
+    width = max(map(len, values), default=0)
+    letters = [b""] + [col_letters(c).encode() for c in range(1, width + 1)]
     rows = sheet.rows
-    default_fmt, default_bold = styles.get(0)
-    empty: dict[int, int] = {}
     for r, row_values in enumerate(values, 1):
-        present = [(c, v) for c, v in enumerate(row_values, 1) if v != ""]
-        if not present:
-            continue
-        row_styles = style_at.get(r, empty)
+        rb = b"%d" % r
         cells = {}
-        for c, v in present:
-            s_idx = row_styles.get(c, -1)
-            if 0 <= s_idx < n_styles:
+        for c, v in enumerate(row_values, 1):
+            if v == "":
+                continue
+            s_idx = index_of[style_of.get(letters[c] + rb)]
+            extra = extras[s_idx]
+            if extra is None:
                 cells[c] = Cell(v, None, formats[s_idx], bolds[s_idx])
             else:
-                cells[c] = Cell(v, None, default_fmt, default_bold)
-        rows[r] = cells
+                cells[c] = Cell(v, None, formats[s_idx], bolds[s_idx], *extra)
+        if cells:
+            rows[r] = cells
     shared: dict[bytes, tuple[str, int, int]] = {}
     for m in _FORMULA_OPEN_RE.finditer(body):
         start = body.rfind(b"<c ", 0, m.start())
@@ -213,53 +274,66 @@ def _parse_sheet_hybrid(name: str, xml: bytes, styles: _Styles, values: list[lis
         cm = _FAST_CELL_RE.match(body, start, end + 4)
         if cm is None:
             continue
-        letters, rownum, _s, t, _rest, inner = cm.groups()
-        row, col = int(rownum), col_index(letters.decode())
+        letters_b, rownum, _s, t, _rest, inner = cm.groups()
+        row, col = int(rownum), col_index(letters_b.decode())
         value, formula = _slow_cell(t or b"n", inner, row, col, shared, [])
         cell = rows.setdefault(row, {}).get(col)
         if cell is None:
-            fmt, bold = styles.get(style_at.get(row, {}).get(col, 0))
-            cell = rows[row][col] = Cell(None, None, fmt, bold)
+            s_idx = index_of[style_of.get(letters_b + rownum)]
+            cell = rows[row][col] = styles.cell(s_idx)
         cell.formula = formula
         if isinstance(value, ErrorValue):
             cell.value = value
-    for letters, rownum, inner in _ERROR_CELL_RE.findall(body):
+    for letters_b, rownum, inner in _ERROR_CELL_RE.findall(body):
         vm = _V_RE.search(inner)
         if vm is None:
             continue
-        row, col = int(rownum), col_index(letters.decode())
+        row, col = int(rownum), col_index(letters_b.decode())
         cell = rows.setdefault(row, {}).get(col)
         if cell is None:
-            cell = rows[row][col] = Cell(None)
+            s_idx = index_of[style_of.get(letters_b + rownum)]
+            cell = rows[row][col] = styles.cell(s_idx)
         cell.value = ErrorValue(_text(vm.group(1)))
     return sheet
 
 
-def _sheet_data(xml: bytes) -> bytes:
-    """The inside of <sheetData> (empty when the sheet has no cells)."""
+def _sheet_data_span(xml: bytes) -> tuple[int, int, int]:
+    """Where ``<sheetData>`` is (its tag may carry a namespace prefix, ``<x:sheetData>``):
+    the start of its tag and the start and end of its inside; everything before is the
+    head (``<cols>``), everything after the tail (merges, tableParts). Without
+    sheetData, or with an empty one, the inside is empty."""
+    n = len(xml)
     start = xml.find(b"<sheetData")
     if start < 0:
-        return b""
+        m = _SHEETDATA_OPEN_RE.search(xml)
+        if m is None:
+            return n, n, n
+        start = m.start()
     open_end = xml.find(b">", start)
+    if open_end < 0:
+        return start, n, n
     if xml[open_end - 1: open_end] == b"/":
-        return b""
-    end = xml.rfind(b"</sheetData>")
-    return xml[open_end + 1: end] if end > open_end else b""
+        return start, open_end + 1, open_end + 1
+    close = xml.rfind(b"sheetData>")
+    close = xml.rfind(b"</", open_end, close) if close > open_end else -1
+    if close < 0:
+        return start, open_end + 1, open_end + 1
+    return start, open_end + 1, close
 
 
 def _fast_path_applies(body: bytes) -> bool:
-    """The common layout: unprefixed tags and every cell carrying its ``r`` first."""
-    return body.count(b"<c ") + body.count(b"<c>") == body.count(b'<c r="')
+    """The common layout: unprefixed tags and every cell carrying its ``r`` first
+    (a sheet whose tags carry a namespace prefix, ``<x:row>``, takes the general path)."""
+    with_ref = body.count(b'<c r="')
+    return (body.count(b"<c ") + body.count(b"<c>") == with_ref
+            and (with_ref > 0 or b":row" not in body))
 
 
 def _parse_cells_fast(sheet: SheetGrid, body: bytes, styles: _Styles,
                       strings: list[str]) -> None:
-    """Read all cells of sheetData with one regex pass (the hot path)."""
-    for m in _HIDDEN_ROW_RE.finditer(body):
-        rn = _ROW_NUM_RE.search(m.group(0))
-        if rn:
-            sheet.hidden_rows.add(int(rn.group(1)))
-    formats, bolds = styles.formats, styles.bold
+    """Read all cells of sheetData with one regex pass (the hot path); the row
+    attributes were read by ``_sheet_extras``."""
+    formats, bolds, extras = styles.formats, styles.bold, styles.extra
     n_styles = len(formats)
     rows = sheet.rows
     shared: dict[bytes, tuple[str, int, int]] = {}
@@ -274,10 +348,6 @@ def _parse_cells_fast(sheet: SheetGrid, body: bytes, styles: _Styles,
         s_idx = int(s_raw) if s_raw else 0
         if not t:
             t = b"n"
-        if s_idx < n_styles:
-            fmt, bold = formats[s_idx], bolds[s_idx]
-        else:
-            fmt, bold = None, False
         if not inner:
             continue
         col = col_cache.get(letters)
@@ -304,7 +374,14 @@ def _parse_cells_fast(sheet: SheetGrid, body: bytes, styles: _Styles,
             if cur_row is None:
                 cur_row = rows[row] = {}
             cur_row_num = row
-        cur_row[col] = Cell(value, formula, fmt, bold)
+        if s_idx < n_styles:
+            extra = extras[s_idx]
+            if extra is None:
+                cur_row[col] = Cell(value, formula, formats[s_idx], bolds[s_idx])
+            else:
+                cur_row[col] = Cell(value, formula, formats[s_idx], bolds[s_idx], *extra)
+        else:
+            cur_row[col] = Cell(value, formula)
 
 
 def _typed_value(t: bytes, raw: bytes) -> object:
@@ -357,30 +434,94 @@ def _number(raw: bytes) -> int | float:
     return int(text)
 
 
+def _part_rels(zf: zipfile.ZipFile, part: str, file: str,
+               members: set[str]) -> dict[str, str]:
+    """Relationship id -> package path of the target, for the part at ``part``
+    (targets are relative to the part's folder, or absolute from the package root)."""
+    folder, base = posixpath.split(part)
+    rels_path = posixpath.join(folder, "_rels", base + ".rels")
+    targets: dict[str, str] = {}
+    if rels_path not in members:
+        return targets
+    rels = etree.fromstring(read_part(zf, rels_path, file))
+    for rel in rels.iterfind(f"{{{_NS_PKG_REL}}}Relationship"):
+        if rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join(folder, target))
+        targets[rel.get("Id", "")] = path
+    return targets
+
+
 def _workbook_parts(zf: zipfile.ZipFile, file: str) -> tuple[list[tuple[str, str, str]],
                                                             dict[str, str]]:
     """[(sheet name, part path, state)] in tab order, and defined names."""
     wb = etree.fromstring(read_part(zf, "xl/workbook.xml", file))
-    rels_path = "xl/_rels/workbook.xml.rels"
-    targets: dict[str, str] = {}
-    if rels_path in zf.namelist():
-        rels = etree.fromstring(read_part(zf, rels_path, file))
-        for rel in rels.iterfind(f"{{{_NS_PKG_REL}}}Relationship"):
-            target = rel.get("Target", "")
-            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                posixpath.join("xl", target))
-            targets[rel.get("Id", "")] = path
+    members = set(zf.namelist())
+    targets = _part_rels(zf, "xl/workbook.xml", file, members)
     sheets = []
     for sh in wb.iterfind(f"{{{_NS_MAIN}}}sheets/{{{_NS_MAIN}}}sheet"):
         rid = sh.get(f"{{{_NS_REL}}}id", "")
         part = targets.get(rid)
-        if part and part in zf.namelist():
+        if part and part in members:
             sheets.append((sh.get("name", ""), part, sh.get("state", "visible")))
     names = {}
     for dn in wb.iterfind(f"{{{_NS_MAIN}}}definedNames/{{{_NS_MAIN}}}definedName"):
         if dn.get("localSheetId") is None and dn.text:
             names[dn.get("name", "")] = dn.text
     return sheets, names
+
+
+def _xstring(text: str) -> str:
+    """An OOXML string with its ``_xHHHH_`` escapes decoded (``_x000a_`` is a newline)."""
+    if "_x" not in text:
+        return text
+    return _XSTRING_ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _int_attr(el: etree._Element, name: str, default: int) -> int:
+    raw = el.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _parse_table(xml: bytes) -> ExcelTable | None:
+    """One table part (``xl/tables/tableN.xml``), or None when it is not a table."""
+    root = etree.fromstring(xml)
+    if root.tag != f"{{{_NS_MAIN}}}table" or not root.get("ref"):
+        return None
+    ref = parse_range(root.get("ref"))
+    table = ExcelTable(name=_xstring(root.get("displayName") or root.get("name") or ""),
+                       ref=ref, header_rows=_int_attr(root, "headerRowCount", 1),
+                       totals_rows=_int_attr(root, "totalsRowCount", 0))
+    for i, col in enumerate(root.iterfind(f"{{{_NS_MAIN}}}tableColumns/"
+                                          f"{{{_NS_MAIN}}}tableColumn")):
+        table.columns.append(_xstring(col.get("name", "")))
+        function = col.get("totalsRowFunction")
+        if function and function != "none":
+            table.totals_functions[ref[1] + i] = function
+    return table
+
+
+def _sheet_tables(zf: zipfile.ZipFile, part: str, xml: bytes, file: str,
+                  members: set[str]) -> list[ExcelTable]:
+    """The Excel Tables of a sheet: its ``<tablePart r:id>`` through the sheet's
+    relationships. A relationship pointing at a missing part is skipped."""
+    tail = _sheet_data_span(xml)[2]
+    if xml.find(b"tablePart", tail) < 0:
+        return []
+    rids = _TABLE_PART_RE.findall(xml, tail)
+    if not rids:
+        return []
+    targets = _part_rels(zf, part, file, members)
+    tables = []
+    for rid in rids:
+        target = targets.get(rid.decode())
+        if target and target in members:
+            table = _parse_table(read_part(zf, target, file))
+            if table is not None:
+                tables.append(table)
+    return tables
 
 
 def _calamine_values(path: str | Path) -> dict[str, list[list]] | None:
@@ -405,6 +546,12 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None,
     """
     file = str(path)
     zf = open_package(path)
+    # A read allocates a few objects per cell and no reference cycles, so the cyclic
+    # garbage collector has nothing to free and would only walk them: on the 10,000-line
+    # sheet of benchmarks/bench_read.py its passes took about half of the read. It is
+    # paused until the grid is built (and left as it was if the caller had paused it).
+    collect = gc.isenabled()
+    gc.disable()
     try:
         sheet_parts, names = _workbook_parts(zf, file)
         members = set(zf.namelist())
@@ -421,13 +568,15 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None,
             try:
                 sheet_values = values.get(name) if values is not None else None
                 if sheet_values is not None and _fast_path_applies(xml):
-                    grid.sheets.append(_parse_sheet_hybrid(name, xml, styles, sheet_values,
-                                                           state))
-                    continue
-                if strings is None:
-                    strings = _shared_strings(read_part(zf, "xl/sharedStrings.xml", file)
-                                              if "xl/sharedStrings.xml" in members else None)
-                grid.sheets.append(_parse_sheet(name, xml, styles, strings, state))
+                    sheet = _parse_sheet_hybrid(name, xml, styles, sheet_values, state)
+                else:
+                    if strings is None:
+                        strings = _shared_strings(
+                            read_part(zf, "xl/sharedStrings.xml", file)
+                            if "xl/sharedStrings.xml" in members else None)
+                    sheet = _parse_sheet(name, xml, styles, strings, state)
+                sheet.tables = _sheet_tables(zf, part, xml, file, members)
+                grid.sheets.append(sheet)
             except (ValueError, IndexError) as exc:
                 raise WorkbookReadError(
                     f"il foglio non si legge ({exc}).", file=file, sheet=name
@@ -440,3 +589,5 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None,
                                 file=file) from None
     finally:
         zf.close()
+        if collect:
+            gc.enable()
