@@ -30,6 +30,7 @@ from .model import (
     SURE_HIGH,
     SURE_LOW,
     SURE_MEDIUM,
+    SURE_STATED,
     ColumnRole,
 )
 from .regions import _AMOUNT_TEXT, Region
@@ -150,11 +151,26 @@ def _label_structure(roles: dict[int, ColumnRole], stats: dict[int, ColumnStats]
             roles[c].role, roles[c].why = COL_CODE, "numerazione"
             texts.remove(c)
         elif st.channels >= 0.7 * st.text and st.text >= 2 and (
-                named_voce or len(texts) > 1) and c > min(texts):
+                named_voce or len(texts) > 1) and c > min(texts) and \
+                _beside_texts(region, c, [t for t in (*texts, *named_voce) if t < c]):
             roles[c].role, roles[c].why = COL_CHANNEL_NAME, "nomi di canali di finanziamento"
             texts.remove(c)
     if not texts:
         _ensure_voce(roles, stats)
+        return
+    stair = sorted(c for c in (*texts, *named_voce, *(c for c, r in roles.items()
+                                                      if r.role == COL_GROUP))
+                   if c < first_value and c not in stated)
+    if len(stair) >= 2 and _staircase(region, stair):
+        for i, c in enumerate(stair):
+            r = roles[c]
+            if i == len(stair) - 1:
+                r.role, r.why = COL_VOCE, "ultimo gradino della scala"
+            else:
+                if r.role != COL_GROUP:
+                    r.level = None
+                r.role, r.why, r.sure = COL_GROUP, "un livello per colonna (a scalini)", \
+                    SURE_MEDIUM
         return
     if named_voce:
         for c in texts:
@@ -185,6 +201,22 @@ def _label_structure(roles: dict[int, ColumnRole], stats: dict[int, ColumnStats]
     for c in texts:
         if c not in left:
             roles[c].role = COL_NOTE
+
+
+def _beside_texts(region: Region, col: int, left: list[int]) -> bool:
+    """Rows filling ``col`` also fill a text column on its left (one record per row, as
+    in a long table), unlike a staircase where each row fills one column."""
+    filled = both = 0
+    for r in region.body_rows()[:400]:
+        cells = region.sheet.rows.get(r, {})
+        cell = cells.get(col)
+        if cell is None or not isinstance(cell.value, str) or not cell.value.strip():
+            continue
+        filled += 1
+        if any(c in cells and isinstance(cells[c].value, str) and cells[c].value.strip()
+               for c in left):
+            both += 1
+    return filled > 0 and both >= 0.8 * filled
 
 
 def _as_group(role: ColumnRole, st: ColumnStats, why: str) -> None:
@@ -218,9 +250,16 @@ def _staircase(region: Region, cols: list[int]) -> bool:
     return multi == 0 and all(used.values())
 
 
-def group_levels(roles: dict[int, ColumnRole], hint: tuple[str, ...] = ()) -> None:
-    """Name the level of group columns without a header word, by their order."""
+def group_levels(roles: dict[int, ColumnRole], hint: tuple[str, ...] = (),
+                 region: Region | None = None) -> None:
+    """Name the level of group columns: by the level word their values carry («AREA X»,
+    «Azione 3: ...»), else the header's word, else by their order."""
     groups = [r for _, r in sorted(roles.items()) if r.role == COL_GROUP]
+    if region is not None:
+        for r in groups:
+            spoken = _level_of_values(region, r.col)
+            if spoken is not None and r.sure != SURE_STATED:
+                r.level = spoken
     named = {r.level for r in groups if r.level}
     free = [r for r in groups if not r.level]
     if not free:
@@ -230,6 +269,30 @@ def group_levels(roles: dict[int, ColumnRole], hint: tuple[str, ...] = ()) -> No
         names = [lv for lv in LEVELS if lv not in named]
     for r, name in zip(free, names, strict=False):
         r.level = name
+
+
+def _level_of_values(region: Region, col: int) -> str | None:
+    """The level word nine in ten of a column's values carry, if any."""
+    from collections import Counter
+
+    from .labels import heading_of, is_total_label
+
+    levels: Counter = Counter()
+    n = 0
+    for r in region.body_rows()[:400]:
+        v = region.sheet.value(r, col)
+        if not isinstance(v, str) or not v.strip():
+            continue
+        if is_total_label(v):
+            continue
+        n += 1
+        h = heading_of(v, bold=True)
+        if h is not None:
+            levels[h.level] += 1
+    if not n or not levels:
+        return None
+    level, count = levels.most_common(1)[0]
+    return level if count >= 0.9 * n else None
 
 
 def default_levels(n: int) -> tuple[str, ...]:

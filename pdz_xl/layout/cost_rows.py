@@ -10,13 +10,21 @@ reconcile wins; totals that reconcile in neither are kept as written (the slips)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..cells import sheet_ref
 from ..channels.catalog import normalise_label
 from ..formula_refs import aggregate_areas
 from .hierarchy import Head, LineProfile, heading_head, make_head, rank_heads
-from .labels import is_total_label, strip_numbering, total_level
+from .labels import (
+    heading_of,
+    is_total_label,
+    numbering_of,
+    strip_numbering,
+    total_level,
+    total_subject,
+)
 from .model import (
     COL_AMOUNT,
     COL_GROUP,
@@ -63,7 +71,8 @@ def year_keys(table: TableLayout) -> dict[int, int]:
 
 def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
                     data: list[RowData], stated_rows: dict[int, str],
-                    hint: tuple[str, ...] = (), stated_totals: str | None = None) -> None:
+                    hint: tuple[str, ...] = (), stated_totals: str | None = None,
+                    last_on_sheet: bool = True) -> None:
     """Fill ``table.rows``, ``table.levels`` and the totals decision."""
     ykeys = year_keys(table)
     flat_cols = [c for c, r in sorted(table.columns.items()) if r.role == COL_GROUP]
@@ -86,21 +95,28 @@ def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
             kinds[rd.row] = ROW_TOTAL
             totals_by_label.add(rd.row)
             continue
-        if _aggregate_rows(rd, table) is not None:
-            kinds[rd.row] = ROW_TOTAL
+        if not rd.has_values and _note_row(rd, profile):
+            kinds[rd.row] = ROW_NOTE
             continue
         if flat_cols:
-            if rd.voce:
+            if not rd.voce and rd.has_values and _own_row_group(rd, data, i):
+                kinds[rd.row] = ROW_HEADING  # a group on its own row, with its total
+            elif _aggregate_rows(rd, table) is not None:
+                kinds[rd.row] = ROW_TOTAL
+            elif rd.voce:
                 kinds[rd.row] = ROW_LINE
             elif rd.has_values:
                 kinds[rd.row] = "forse"
             else:
-                kinds[rd.row] = ROW_IGNORE
+                kinds[rd.row] = ROW_HEADING  # a group written on its own row
             continue
         if not rd.label and rd.has_values:
             kinds[rd.row] = ROW_TOTAL  # amounts with no label: not a line
             continue
         h = heading_head(rd, profile, with_values=rd.has_values)
+        if h is None and _aggregate_rows(rd, table) is not None:
+            kinds[rd.row] = ROW_TOTAL
+            continue
         if h is None and rd.has_values and rd.bold and profile.bold < 0.3 \
                 and _heads_following(data, i, ykeys):
             h = make_head(rd)
@@ -112,9 +128,26 @@ def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
         else:
             kinds[rd.row] = ROW_LINE
     line_rows = sorted(r for r, k in kinds.items() if k in (ROW_LINE, "forse"))
-    names = rank_heads(list(heads.values()), line_rows, hint)
+    floor = max((LEVELS.index(g.level) for g in sheet.stack), default=-1)
+    anchors = {n.depth: g.level for g in sheet.stack if (n := numbering_of(g.text))}
+    names = rank_heads(list(heads.values()), line_rows, hint, floor, anchors)
     table.levels = names
-    _walk(st, sheet, table, data, kinds, heads, ykeys, flat_cols, stated_totals)
+    _walk(st, sheet, table, data, kinds, heads, ykeys, flat_cols, stated_totals,
+          last_on_sheet)
+
+
+_NOTE_RE = re.compile(r"^\s*(n\.?\s?b\.?\b|nota\b|note\b|\*|\(\*+\)|fonte:|importi (in|espressi)"
+                      r"|valori (in|espressi)|legenda\b|avvertenz|attenzione:)", re.I)
+
+
+def _note_row(rd: RowData, profile: LineProfile) -> bool:
+    """A remark written under a table («N.B.: importi IVA compresa»), not a cost line."""
+    text = rd.voce or rd.label
+    if not text:
+        return False
+    if _NOTE_RE.match(text):
+        return True
+    return rd.italic and not rd.bold and len(text) > 25 and text.rstrip().endswith(".")
 
 
 def _total_word(rd: RowData) -> bool:
@@ -177,15 +210,15 @@ def _group_of(head: Head, sheet_name: str, col: int | None) -> GroupRef:
 
 def _walk(st: ReadState, sheet: SheetState, table: TableLayout, data: list[RowData],
           kinds: dict[int, str], heads: dict[int, Head], ykeys: dict[int, int],
-          flat_cols: list[int], stated_totals: str | None) -> None:
+          flat_cols: list[int], stated_totals: str | None, last_on_sheet: bool) -> None:
     voce_col = table.voce_col
     roles: list[RowRole] = []
     totals: list[_Total] = []
     table_lines: list[int] = []
-    flat_open: dict[int, GroupRef] = {}
-    flat_level = {c: table.columns[c].level or "azione" for c in flat_cols}
-    flat_rank = {c: LEVELS.index(flat_level[c]) for c in flat_cols}
+    flat = FlatGroups(table, data, flat_cols) if flat_cols else None
     base = tuple(sheet.stack)
+    path: tuple[GroupRef, ...] = base
+    reopened: GroupRef | None = None
     for rd in data:
         kind = kinds.get(rd.row)
         if kind is None:
@@ -193,12 +226,30 @@ def _walk(st: ReadState, sheet: SheetState, table: TableLayout, data: list[RowDa
         if kind in (ROW_IGNORE, ROW_NOTE):
             roles.append(RowRole(rd.row, kind, label=rd.label))
             continue
-        if flat_cols:
-            path = base + _flat_path(rd, flat_cols, flat_open, flat_level, flat_rank,
-                                     table.sheet)
+        if flat is not None:
+            if kind in (ROW_LINE, ROW_HEADING):
+                path = base + flat.path(rd, commit=True)
+            elif kind == "forse":
+                path = base + flat.path(rd, commit=False)
         else:
             path = tuple(sheet.stack)
+        if kind == ROW_HEADING and flat is None and rd.row in heads:
+            again = _reopened(heads[rd.row], sheet.stack)
+            if again is not None:  # the name of an open group, under its lines: its total
+                if not rd.has_values:
+                    roles.append(RowRole(rd.row, ROW_IGNORE, label=rd.label))
+                    continue
+                kind = ROW_TOTAL
+                reopened = again
         if kind == ROW_HEADING:
+            if flat is not None:
+                group = path[-1] if len(path) > len(base) else None
+                role = RowRole(rd.row, ROW_HEADING, label=rd.label, path=path, group=group)
+                roles.append(role)
+                if rd.has_values and group is not None:
+                    totals.append(_Total(rd, rd.label, group.level, None, group, None,
+                                         path, len(st.lines), len(table_lines), role))
+                continue
             head = heads.get(rd.row)
             if head is None:
                 roles.append(RowRole(rd.row, ROW_IGNORE, label=rd.label))
@@ -217,16 +268,22 @@ def _walk(st: ReadState, sheet: SheetState, table: TableLayout, data: list[RowDa
             named = _named_group(rd, path)
             if named is None and not _reconciles_below(st, rd, path, table_lines, ykeys):
                 kind = ROW_LINE if rd.voce or not flat_cols else ROW_TOTAL
+                if kind == ROW_LINE and flat is not None:
+                    path = base + flat.path(rd, commit=True)
             else:
                 kind = ROW_TOTAL
         if kind == ROW_TOTAL:
             label = rd.label
             scope = total_level(label) if is_total_label(label) else None
-            named = _named_group(rd, path)
+            named = reopened or _named_group(rd, path)
+            reopened = None
             role = RowRole(rd.row, ROW_TOTAL, label=label)
+            just_opened = _just_opened(roles)
+            own = just_opened if just_opened is not None and named in (None, just_opened) \
+                and scope in (None, just_opened.level) else None
             roles.append(role)
             totals.append(_Total(rd, label, scope or (named.level if named else None),
-                                 _aggregate_rows(rd, table), None, named, path,
+                                 _aggregate_rows(rd, table), own, named, path,
                                  len(st.lines), len(table_lines), role))
             continue
         by_year = {k: v for c, k in ykeys.items() if (v := rd.values.get(c)) is not None}
@@ -236,40 +293,106 @@ def _walk(st: ReadState, sheet: SheetState, table: TableLayout, data: list[RowDa
     table.rows = roles
     if flat_cols:
         _numbers_from_codes(st, table, data)
-    _resolve_totals(st, table, totals, table_lines, ykeys, base, stated_totals)
+    ends = {id(g) for g in sheet.stack if sheet.opened_in.get(id(g)) == table.index}
+    ends |= {id(r.group) for r in roles if r.group is not None}
+    if last_on_sheet:
+        ends |= {id(g) for g in sheet.stack}
+    _resolve_totals(st, table, totals, table_lines, ykeys, base, stated_totals, ends)
 
 
-def _flat_path(rd: RowData, cols: list[int], open_: dict[int, GroupRef],
-               level: dict[int, str], rank: dict[int, int], sheet_name: str
-               ) -> tuple[GroupRef, ...]:
-    """The groups of a row of a flat list, from its group columns (a new group where the
-    text changes, or where an outer group changed)."""
-    out: list[GroupRef] = []
-    changed = False
-    for c in cols:
-        text = rd.groups.get(c, "")
-        if not text:
-            open_.pop(c, None)
-            changed = True
+def _just_opened(roles: list[RowRole]) -> GroupRef | None:
+    """The group whose heading is the row right before (no line, no total since): a
+    total written there is that group's, above its lines."""
+    for role in reversed(roles):
+        if role.role in (ROW_NOTE, ROW_IGNORE):
             continue
-        cur = open_.get(c)
-        if cur is None or changed or cur.text != text:
-            from .labels import heading_of
+        if role.role == ROW_HEADING and role.covers is None and role.group is not None:
+            return role.group
+        return None
+    return None
 
-            h = heading_of(text, bold=True)
-            number = h.number if h and h.level == level[c] else None
-            label = strip_numbering(text) if level[c] == "obiettivo" else text
-            if number is None and level[c] == "obiettivo":
-                from .labels import numbering_of
 
-                num = numbering_of(text)
-                number = num.parts[-1] if num else None
-            cur = GroupRef(level=level[c], label=label, text=text, number=number,
-                           cell=sheet_ref(sheet_name, rd.row, c), rank=rank[c])
-            open_[c] = cur
-            changed = True
-        out.append(cur)
-    return tuple(out)
+def _own_row_group(rd: RowData, data: list[RowData], i: int) -> bool:
+    """A flat row naming a group and nothing deeper, with amounts, followed by rows of that
+    group: the group's heading carrying its total (a staircase, a pivot with subtotals
+    on top)."""
+    filled = [c for c, t in sorted(rd.groups.items()) if t]
+    if not filled:
+        return False
+    deepest = filled[-1]
+    for nxt in data[i + 1:i + 4]:
+        if nxt.blank:
+            continue
+        return bool(nxt.voce) or any(t for c, t in nxt.groups.items() if c > deepest)
+    return False
+
+
+def _reopened(head: Head, stack: list[GroupRef]) -> GroupRef | None:
+    """The open group a heading repeats (the same text), if any."""
+    text = normalise_label(head.text)
+    for g in stack:
+        if normalise_label(g.text) == text:
+            return g
+    return None
+
+
+class FlatGroups:
+    """The groups of a flat list's rows, from its group columns. A column that repeats
+    its value on consecutive rows is complete: a blank there means no group. A column
+    written only where the group changes (a pivot export, a staircase) carries its value
+    down until an outer column changes."""
+
+    def __init__(self, table: TableLayout, data: list[RowData], cols: list[int]) -> None:
+        self.cols = cols
+        self.sheet = table.sheet
+        self.level = {c: table.columns[c].level or "azione" for c in cols}
+        self.rank = {c: LEVELS.index(self.level[c]) for c in cols}
+        self.open: dict[int, GroupRef] = {}
+        self.sparse = {c: not _repeats(data, c) for c in cols}
+
+    def path(self, rd: RowData, commit: bool = True) -> tuple[GroupRef, ...]:
+        open_ = self.open if commit else dict(self.open)
+        out: list[GroupRef] = []
+        changed = False
+        for c in self.cols:
+            text = rd.groups.get(c, "")
+            if not text:
+                if self.sparse[c] and not changed and c in open_:
+                    out.append(open_[c])
+                    continue
+                open_.pop(c, None)
+                continue
+            cur = open_.get(c)
+            if cur is None or changed or cur.text != text:
+                cur = _flat_group(text, self.level[c], self.rank[c],
+                                  sheet_ref(self.sheet, rd.row, c))
+                open_[c] = cur
+                changed = True
+            out.append(cur)
+        return tuple(out)
+
+
+def _repeats(data: list[RowData], col: int) -> bool:
+    """True when the column holds the same text on two consecutive rows with a voce."""
+    last = None
+    for rd in data:
+        if not rd.voce:
+            continue
+        t = rd.groups.get(col, "")
+        if t and t == last:
+            return True
+        last = t
+    return False
+
+
+def _flat_group(text: str, level: str, rank: int, cell: str) -> GroupRef:
+    h = heading_of(text, bold=True)
+    number = h.number if h and h.level == level else None
+    label = strip_numbering(text) if level == "obiettivo" else text
+    if number is None and level == "obiettivo":
+        num = numbering_of(text)
+        number = num.parts[-1] if num else None
+    return GroupRef(level=level, label=label, text=text, number=number, cell=cell, rank=rank)
 
 
 def _numbers_from_codes(st: ReadState, table: TableLayout, data: list[RowData]) -> None:
@@ -291,12 +414,22 @@ def _numbers_from_codes(st: ReadState, table: TableLayout, data: list[RowData]) 
 
 
 def _named_group(rd: RowData, path: tuple[GroupRef, ...]) -> GroupRef | None:
-    """The open group whose name the row repeats (a total without the word TOTALE)."""
+    """The open group whose name the row repeats (``SERVIZIO TM`` under its lines, or
+    ``CARTELLA SOCIALE Totale``)."""
     label = normalise_label(strip_numbering(rd.label)) if rd.label else ""
+    whole = normalise_label(rd.label) if rd.label else ""
+    if label and is_total_label(rd.label):
+        label = whole = total_subject(rd.label)
     if not label:
         return None
+    for g in reversed(path):  # the text as written first: an azione's label may repeat
+        if whole == normalise_label(g.text):  # its servizio's name
+            return g
     for g in reversed(path):
-        if label in (normalise_label(g.text), normalise_label(g.label)):
+        if label == normalise_label(g.text):
+            return g
+    for g in reversed(path):
+        if label == normalise_label(g.label):
             return g
     return None
 
@@ -349,7 +482,9 @@ def _coverage(st: ReadState, t: _Total, scope: str, position: str, table_lines: 
 
 
 def _formula_lines(st: ReadState, t: _Total, row_to_seq: dict[int, int],
-                   resolved: dict[int, list[int]]) -> set[int] | None:
+                   resolved: dict[int, list[int]], sheet: str) -> set[int] | None:
+    """The lines a total's formula adds up: line rows, and the lines of the totals it
+    sums (of this table, or of an earlier table of the sheet)."""
     if t.formula_rows is None:
         return None
     out: set[int] = set()
@@ -358,34 +493,44 @@ def _formula_lines(st: ReadState, t: _Total, row_to_seq: dict[int, int],
             out.add(row_to_seq[r])
         elif r in resolved:
             out.update(resolved[r])
+        elif (sheet, r) in st.total_lines:
+            out.update(st.total_lines[(sheet, r)])
     return out
 
 
 def _resolve_totals(st: ReadState, table: TableLayout, totals: list[_Total],
                     table_lines: list[int], ykeys: dict[int, int],
-                    base: tuple[GroupRef, ...], stated: str | None = None) -> None:
+                    base: tuple[GroupRef, ...], stated: str | None = None,
+                    ends_at_end: set[int] = frozenset()) -> None:
     """Choose what each total closes, and whether totals stand under or above lines."""
     if not totals:
         table.totals = "sotto"
         return
-    row_to_seq = {st.lines[s].row: s for s in table_lines}
+    row_to_seq = {ln.row: ln.seq for ln in st.lines if ln.table.sheet == table.sheet}
+    row_to_seq.update({st.lines[s].row: s for s in table_lines})
     first_content = next((r.row for r in table.rows if r.role in (ROW_LINE, ROW_TOTAL)), None)
+    follows = _what_follows(table.rows)
     scores: dict[str, tuple[int, int]] = {}
     choices: dict[str, dict[int, tuple[str, list[int]]]] = {}
     for position in ("sotto", "sopra"):
         ok = empty = 0
         chosen: dict[int, tuple[str, list[int]]] = {}
         resolved: dict[int, list[int]] = {}
+        closed: set[tuple[str, int]] = set()  # (scope, group) already given a total
         order = totals if position == "sotto" else list(reversed(totals))
         for t in order:
             if t.own is not None:
                 lines = list(st.group_lines(t.own))
+                closed.add((t.own.level, id(t.own)))
                 chosen[t.rd.row] = (t.own.level, lines)
                 resolved[t.rd.row] = lines
                 continue
-            scope, lines, good = _best_scope(st, t, position, table_lines, totals,
-                                             _formula_lines(st, t, row_to_seq, resolved),
-                                             ykeys)
+            formula = _formula_lines(st, t, row_to_seq, resolved, table.sheet)
+            scope, lines, good = _best_scope(st, t, position, table_lines, totals, formula,
+                                             ykeys, closed,
+                                             follows.get(t.rd.row) if position == "sotto"
+                                             else ROW_LINE, ends_at_end)
+            closed.add(_closes(t, scope))
             chosen[t.rd.row] = (scope, lines)
             resolved[t.rd.row] = lines
             if t.formula_rows is None:
@@ -423,6 +568,7 @@ def _resolve_totals(st: ReadState, table: TableLayout, totals: list[_Total],
         table.decisions.append(Decision(f"totali {table.anchor}", position, sure, why, alts))
     for t in totals:
         scope, lines = choices[position][t.rd.row]
+        st.total_lines[(table.sheet, t.rd.row)] = lines
         role = t.role
         assert role is not None
         role.scope = scope
@@ -437,12 +583,56 @@ def _resolve_totals(st: ReadState, table: TableLayout, totals: list[_Total],
             role.path = ()
 
 
+def _what_follows(roles: list[RowRole]) -> dict[int, str | None]:
+    """For each total row: what comes next — another total, a line, the level of the
+    next heading, or None at the end of the table."""
+    out: dict[int, str | None] = {}
+    nxt: str | None = None
+    for role in reversed(roles):
+        if role.role == ROW_TOTAL:
+            out[role.row] = nxt
+            nxt = ROW_TOTAL
+        elif role.role == ROW_LINE:
+            nxt = ROW_LINE
+        elif role.role == ROW_HEADING:
+            out[role.row] = nxt
+            nxt = role.group.level if role.group is not None else nxt
+    return out
+
+
+def _widest_ending(options: list[tuple[str, list[int]]], i: int, t: _Total,
+                   after: str | None, ends_at_end: set[int]) -> tuple[str, list[int]]:
+    """Among scopes closing the very same lines (a servizio with one azione), the widest
+    group that ends at this total: what follows it says which groups end (the next
+    heading's level and those below it; all at the end of the table). Followed by
+    another total, it is the narrower one (the wider total comes next)."""
+    scope, lines = options[i]
+    if t.scope is not None or t.named is not None or after in (ROW_TOTAL, ROW_LINE):
+        return scope, lines
+    same = [o for o in options[i:] if o[0] in LEVELS and set(o[1]) == set(lines)]
+    if after is None:  # the end of the table ends the groups opened in it (or all of
+        ending = [o for o in same if _closes(t, o[0])[1] in ends_at_end]  # them, last)
+    else:
+        floor = LEVELS.index(after)
+        ending = [o for o in same if LEVELS.index(o[0]) >= floor]
+    return ending[-1] if ending else (scope, lines)
+
+
+def _closes(t: _Total, scope: str) -> tuple[str, int]:
+    """What a total closes: (scope, the group) — a group has one total."""
+    g = next((g for g in reversed(t.stack) if g.level == scope), None)
+    return scope, id(g) if g is not None else 0
+
+
 def _best_scope(st: ReadState, t: _Total, position: str, table_lines: list[int],
-                totals: list[_Total], formula: set[int] | None, ykeys: dict[int, int]
-                ) -> tuple[str, list[int], bool]:
+                totals: list[_Total], formula: set[int] | None, ykeys: dict[int, int],
+                closed: set[tuple[str, int]] = frozenset(), after: str | None = None,
+                ends_at_end: set[int] = frozenset()) -> tuple[str, list[int], bool]:
     """The scope whose lines the total closes: the formula's lines, else the lines it
     reconciles with, else what its label names, else the innermost open group."""
-    if t.scope in LEVELS or t.scope == "grand":
+    if t.named is not None and t.named in t.stack and position == "sotto":
+        candidates = [t.named.level]
+    elif t.scope in LEVELS or t.scope == "grand":
         candidates = [t.scope]
         if t.scope in LEVELS and not any(g.level == t.scope for g in t.stack) \
                 and position == "sotto":
@@ -454,6 +644,9 @@ def _best_scope(st: ReadState, t: _Total, position: str, table_lines: list[int],
     stated = _stated(t.rd, ykeys)
     options: list[tuple[str, list[int]]] = []
     for scope in dict.fromkeys(candidates):
+        if scope in LEVELS and position == "sotto" and t.scope != scope and \
+                _closes(t, scope) in closed and len(candidates) > 1:
+            continue  # that group has its total already: this one closes an outer one
         lines = _coverage(st, t, scope, position, table_lines, totals)
         if lines is not None:
             options.append((scope, lines))
@@ -461,11 +654,13 @@ def _best_scope(st: ReadState, t: _Total, position: str, table_lines: list[int],
         return ("table", table_lines[:t.table_at] if position == "sotto"
                 else table_lines[t.table_at:], False)
     if formula is not None:
-        for scope, lines in options:
+        for i, (scope, lines) in enumerate(options):
             if set(lines) == formula:
+                scope, lines = _widest_ending(options, i, t, after, ends_at_end)
                 return scope, lines, _matches(st, stated, lines)
-    for scope, lines in options:
+    for i, (scope, lines) in enumerate(options):
         if _matches(st, stated, lines):
+            scope, lines = _widest_ending(options, i, t, after, ends_at_end)
             return scope, lines, True
     if t.scope is not None:
         named = [o for o in options if o[0] == t.scope]

@@ -118,14 +118,22 @@ def make_head(rd: RowData, level: str | None = None) -> Head:
                 has_values=rd.has_values)
 
 
-def rank_heads(heads: list[Head], line_rows: list[int], hint: tuple[str, ...] = ()
-               ) -> list[str]:
+def rank_heads(heads: list[Head], line_rows: list[int], hint: tuple[str, ...] = (),
+               floor: int = -1, anchors: dict[int, str] | None = None) -> list[str]:
     """Give every heading its rank and level name; returns the level names by rank."""
     if not heads:
         return []
     for h in heads:
-        h.klass = ("w", h.word.level) if h.word is not None else \
-            ("s", h.depth or 0, h.outline, h.indent, -h.emphasis)
+        if h.word is not None:
+            h.klass = ("w", h.word.level)
+        elif h.depth and anchors and h.depth in anchors:  # numbered like an open group
+            h.klass = ("w", anchors[h.depth])
+        elif h.depth:
+            h.klass = ("s", h.depth, 0, 0, 0)  # numbering alone says the level
+        elif h.outline or h.indent:
+            h.klass = ("s", 0, h.outline, h.indent, 0)
+        else:
+            h.klass = ("s", 0, 0, 0, -h.emphasis)
     classes = list(dict.fromkeys(h.klass for h in heads))
     position: dict[tuple, float] = {}
     for k in classes:
@@ -141,19 +149,38 @@ def rank_heads(heads: list[Head], line_rows: list[int], hint: tuple[str, ...] = 
         elif b.klass in votes and a.klass in position:
             votes[b.klass].append(position[a.klass] + 0.5)
     unknown = [k for k in classes if k not in position]
+    depth_of = _class_depths(heads)
+    for k in unknown:  # numbering depth against known classes that are numbered too
+        d = depth_of.get(k)
+        if d is None:
+            continue
+        for known, pos in list(position.items()):
+            kd = depth_of.get(known)
+            if kd is not None and kd != d:
+                votes[k].append(pos + (0.5 if d > kd else -0.5))
     for k in unknown:
         if votes[k]:
             position[k] = sum(votes[k]) / len(votes[k])
     unplaced = sorted((k for k in unknown if k not in position), key=lambda k: k[1:])
-    for i, k in enumerate(unplaced):  # no known neighbour: by their own signals, on top
-        position[k] = -1.0 - 0.01 * (len(unplaced) - i)
+    base = floor + 0.5 if floor >= 0 else -1.0
+    for i, k in enumerate(unplaced):  # no known neighbour: by their own signals, below
+        position[k] = base + 0.01 * i  # what the sheet has open (or on top)
     order = sorted(classes, key=lambda k: (position[k], k[1:] if k[0] == "s" else ()))
-    names = _level_names(order, hint)
+    names = _level_names(order, hint, floor)
     rank_of = {k: i for i, k in enumerate(order)}
     for h in heads:
         h.rank = rank_of[h.klass]
         h.level = names[h.rank]
     return names
+
+
+def _class_depths(heads: list[Head]) -> dict[tuple, int]:
+    """The numbering depth most headings of each class carry (numbered classes only)."""
+    counts: dict[tuple, Counter] = {}
+    for h in heads:
+        if h.depth:
+            counts.setdefault(h.klass, Counter())[h.depth] += 1
+    return {k: c.most_common(1)[0][0] for k, c in counts.items()}
 
 
 def _line_between(line_rows: list[int], a: int, b: int) -> bool:
@@ -162,14 +189,18 @@ def _line_between(line_rows: list[int], a: int, b: int) -> bool:
     return i < len(line_rows) and line_rows[i] < b
 
 
-def _level_names(order: list[tuple], hint: tuple[str, ...]) -> list[str]:
+def _level_names(order: list[tuple], hint: tuple[str, ...], floor: int = -1) -> list[str]:
     """A level name per rank: the level words where headings carry them, the voce
-    header's hint (``Obiettivi / Azioni / Voci``) or the usual hierarchy otherwise."""
+    header's hint (``Obiettivi / Azioni / Voci``) or the usual hierarchy otherwise —
+    below the groups already open on the sheet (``floor``: the deepest of their levels)."""
     known = [k[1] if k[0] == "w" else None for k in order]
     if all(known):
         return [str(k) for k in known]
     n = len(order)
     template = list(hint) if len(hint) == n else list(default_levels(n))
+    if floor >= 0 and not any(known) and LEVELS.index(template[0]) <= floor:
+        below = list(LEVELS[floor + 1:])
+        template = below[-n:] if len(below) >= n else list(LEVELS[-n:])
     used = {k for k in known if k}
     names: list[str] = []
     for i, k in enumerate(known):

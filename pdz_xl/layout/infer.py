@@ -19,7 +19,7 @@ from .columns import column_roles, group_levels
 from .config import OWNED_SHEETS, LayoutConfig
 from .cost_rows import infer_cost_rows
 from .kinds import classify
-from .labels import heading_of, strip_numbering
+from .labels import Heading, heading_of, numbering_of, strip_numbering
 from .long_rows import LongLine, infer_long_rows
 from .mapping import parse_column_role
 from .model import (
@@ -27,6 +27,7 @@ from .model import (
     COL_CHANNEL,
     COL_UNKNOWN,
     COL_VOCE,
+    COL_YEAR_NAME,
     KIND_COST,
     KIND_IGNORE,
     KIND_PLURIENNALE,
@@ -146,7 +147,8 @@ def infer_layout(grid: WorkbookGrid, catalog: Catalog, config: LayoutConfig,
                 if key in config.table_levels:
                     hint = tuple(config.table_levels[key])
                 infer_cost_rows(rt.state, ss, t, data, stated_rows, hint,
-                                config.table_totals.get(key))
+                                config.table_totals.get(key),
+                                t is [x for x in sl.tables if x.kind == KIND_COST][-1])
             prev = t
     for t in layout.tables():
         if t.kind == KIND_COST:
@@ -237,7 +239,7 @@ def _table(sheet: SheetGrid, reg: Region, resolve, config: LayoutConfig,
     if voce is not None:
         hint = header_meaning(voce.header.split(" / ")[-1], resolve).levels if voce.header \
             else ()
-    group_levels(roles, hint)
+    group_levels(roles, hint, reg)
     title = None
     label = next((r for r in roles.values() if r.role == COL_VOCE), None)
     if label is not None and label.header and \
@@ -278,8 +280,9 @@ def _voce_hint(t: TableLayout) -> tuple[str, ...]:
 def _years(cost: list[TableLayout], config: LayoutConfig, assumptions: list[str],
            grid: WorkbookGrid) -> tuple[int, int | None, list[Decision]]:
     cols = [r for t in cost for r in t.columns.values() if r.role == COL_AMOUNT and r.year]
-    plan_years = sorted({r.year for r in cols if (r.kind or "anno") in PLAN_KINDS})
-    all_years = sorted({r.year for r in cols})
+    named = _year_column_values(grid, cost)  # the «Anno» column of long tables
+    plan_years = sorted({r.year for r in cols if (r.kind or "anno") in PLAN_KINDS} | named)
+    all_years = sorted({r.year for r in cols} | named)
     decisions: list[Decision] = []
     plan_year = config.plan_year
     why, sure, alts = "indicato", SURE_STATED, []
@@ -313,6 +316,23 @@ def _years(cost: list[TableLayout], config: LayoutConfig, assumptions: list[str]
                                   SURE_STATED if config.comparison_year else SURE_HIGH,
                                   "l'anno precedente più vicino nelle colonne"))
     return plan_year, comparison, decisions
+
+
+def _year_column_values(grid: WorkbookGrid, cost: list[TableLayout]) -> set[int]:
+    out: set[int] = set()
+    for t in cost:
+        cols = [c for c, r in t.columns.items() if r.role == COL_YEAR_NAME]
+        sheet = grid.sheet(t.sheet)
+        if not cols or sheet is None:
+            continue
+        for r in range(t.first_row, t.last_row + 1):
+            v = sheet.value(r, cols[0])
+            if isinstance(v, str) and v.strip().isdigit():
+                v = int(v.strip())
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and \
+                    float(v).is_integer() and 1980 <= v <= 2199:
+                out.add(int(v))
+    return out
 
 
 def _triennium_start(cost: list[TableLayout]) -> int | None:
@@ -365,6 +385,9 @@ def _title_groups(sheet: SheetGrid, first_header: int, ss: SheetState) -> None:
         for c, cell in sorted(sheet.rows.get(r, {}).items()):
             if isinstance(cell.value, str):
                 h = heading_of(cell.value, bold=cell.bold)
+                num = numbering_of(cell.value) if h is None else None
+                if num is not None and num.rest.upper() == num.rest:  # «7.1 CARTELLA SOCIALE»
+                    h = Heading("obiettivo", num.parts[-1], num.rest, cell.value.strip())
                 if h is not None and h.level in ("area", "obiettivo", "servizio"):
                     label = strip_numbering(h.label) if h.level == "obiettivo" else h.label
                     ss.open(GroupRef(h.level, label, h.text, h.number,

@@ -106,9 +106,15 @@ def classify(sheet: SheetGrid, rows: list[int], columns: dict[int, ColumnRole], 
         if len({r.year for r in years}) >= 2:
             return KIND_PLURIENNALE, why, False
         return KIND_SUMMARY, why, False
-    if has_triennio and not _has_azioni(labels) and COL_CHANNEL not in roles:
-        return KIND_TRIENNIAL, "colonna del triennio", False
+    if has_triennio and not _has_azioni(labels) and COL_CHANNEL not in roles \
+            and len(labels) <= 40 and all(_valued(sheet, r, values) for r, _ in labels):
+        return KIND_TRIENNIAL, "colonna del triennio, righe tutte con importi", False
     return KIND_COST, "righe di costo", False
+
+
+def _valued(sheet: SheetGrid, row: int, values: list[int]) -> bool:
+    cells = sheet.rows.get(row, {})
+    return any(c in cells and cells[c].value is not None for c in values)
 
 
 def _has_azioni(labels: list[tuple[int, str]]) -> bool:

@@ -28,12 +28,26 @@ class Heading:
     text: str
 
 
+_TOTAL_SUFFIX_RE = re.compile(r"\s(totale|totali|tot|subtotale)$")
+
+
 def is_total_label(text: str) -> bool:
-    """``TOTALE ...``, ``Totale avanzo 2020``, ``TOT. AREA``, ``Subtotale``."""
-    head = str(text).lstrip()[:3].lower()
-    if head not in ("tot", "sub", "som"):
-        return False
-    return bool(_TOTAL_RE.match(normalise_label(text)))
+    """``TOTALE ...``, ``Totale avanzo 2020``, ``TOT. AREA``, ``Subtotale``, and the
+    ``CARTELLA SOCIALE Totale`` rows of Excel's Subtotals command."""
+    t = str(text).strip()
+    head = t[:3].lower()
+    if head in ("tot", "sub", "som") and _TOTAL_RE.match(normalise_label(t)):
+        return True
+    return t[-3:].lower() in ("ale", "ali", "tot") and \
+        bool(_TOTAL_SUFFIX_RE.search(normalise_label(t)))
+
+
+def total_subject(text: str) -> str:
+    """What a total's label names, without the total word (``TOTALE SERVIZIO TM`` ->
+    ``servizio tm``; ``CARTELLA SOCIALE Totale`` -> ``cartella sociale``)."""
+    n = normalise_label(text)
+    n = _TOTAL_RE.sub("", n).strip()
+    return _TOTAL_SUFFIX_RE.sub("", " " + n).strip()
 
 
 def total_level(text: str) -> str | None:

@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..cells import sheet_ref
-from .cost_rows import _flat_path, _resolve_totals, _Total
+from .cost_rows import FlatGroups, _resolve_totals, _Total
 from .labels import is_total_label, total_level
 from .model import (
     COL_AMOUNT,
     COL_GROUP,
-    LEVELS,
     ROW_LINE,
     ROW_TOTAL,
     GroupRef,
@@ -60,9 +59,7 @@ def infer_long_rows(st: ReadState, sheet: SheetState, table: TableLayout,
     const_cols = [c for c in ykeys if c != part_col]
     part_year = ykeys.get(part_col, 0) if part_col else 0
     flat_cols = [c for c, r in sorted(table.columns.items()) if r.role == COL_GROUP]
-    flat_open: dict[int, GroupRef] = {}
-    level = {c: table.columns[c].level or "azione" for c in flat_cols}
-    rank = {c: LEVELS.index(level[c]) for c in flat_cols}
+    flat = FlatGroups(table, data, flat_cols)
     base = tuple(sheet.stack)
     roles: list[RowRole] = []
     out: dict[int, LongLine] = {}
@@ -100,7 +97,7 @@ def infer_long_rows(st: ReadState, sheet: SheetState, table: TableLayout,
                                  cur_path or base, len(st.lines), len(table_lines),
                                  role))
             continue
-        path = base + _flat_path(rd, flat_cols, flat_open, level, rank, table.sheet)
+        path = base + flat.path(rd)
         key = (tuple(g.text for g in path), rd.code, rd.voce)
         const = tuple(rd.values.get(c) for c in const_cols)
         dim = (rd.channel_name, rd.year_name)
@@ -130,8 +127,8 @@ def infer_long_rows(st: ReadState, sheet: SheetState, table: TableLayout,
             prev = cur.channels.get(code)
             cur.channels[code] = part if prev is None else prev + (part or 0)
             cur.channel_cells.setdefault(code, cell)
-        if year in cur_const_years(const_cols, ykeys):
-            continue  # the line's own budget column already holds this year
+        if const_cols and not rd.year_name:
+            continue  # the line's own budget columns hold its amounts; rows split them
         prev = cur.amounts.get(year)
         cur.amounts[year] = part if prev is None else prev + (part or 0)
         cur.amount_cells.setdefault(year, cell)

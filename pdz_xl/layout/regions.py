@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..channels.catalog import normalise_label
 from ..grid import Cell, SheetGrid
 from .model import COL_CHANNEL_NAME, COL_UNKNOWN, COL_YEAR_NAME
 from .vocabulary import UNKNOWN, HeaderMeaning, header_meaning
@@ -53,9 +54,64 @@ def _is_year_number(cell: Cell) -> bool:
             and "0.00" not in fmt and "0,00" not in fmt)
 
 
+def header_columns(cells: dict[int, Cell], resolve) -> set[int] | None:
+    """The columns of a row that read as header cells: the whole row, or — when a table
+    beside it has data on the same row — the runs of cells that are headers."""
+    if not cells:
+        return None
+    if header_candidate(cells, resolve) is not None:
+        return set(cells)
+    cols = sorted(c for c, cell in cells.items() if cell.value not in (None, ""))
+    if len(cols) < 2 or cols[-1] - cols[0] + 1 == len(cols):
+        return None  # one run: nothing to split
+    runs: list[list[int]] = [[cols[0]]]
+    for c in cols[1:]:
+        if c == runs[-1][-1] + 1:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    # runs holding data (numbers, amounts) split the row; the text runs between them are
+    # tried together, as one header
+    groups: list[list[int]] = [[]]
+    data_cols: list[int] = []
+    for run in runs:
+        if any(_data_cell(cells[c]) for c in run):
+            groups.append([])
+            data_cols.extend(run)
+        else:
+            groups[-1].extend(run)
+    out: set[int] = set()
+    for group in groups:
+        if not group:
+            continue
+        if any(d < group[0] for d in data_cols) and any(d > group[-1] for d in data_cols):
+            continue  # data on both sides: texts of a data row, not a header beside a table
+        if header_candidate({c: cells[c] for c in group}, resolve) is not None:
+            out.update(group)
+    return out or None
+
+
+def _data_cell(cell: Cell) -> bool:
+    v = cell.value
+    if isinstance(v, bool):
+        return True
+    if isinstance(v, (int, float)):
+        return not _is_year_number(cell)
+    return isinstance(v, str) and bool(_AMOUNT_TEXT.search(v))
+
+
 def header_candidate(cells: dict[int, Cell], resolve) -> dict[int, HeaderMeaning] | None:
     """The meanings of a row's cells when the row reads as a header row, else None."""
-    if len(cells) < 2:
+    if len(cells) == 1:
+        (c, cell), = cells.items()
+        if c == 1 or not (isinstance(cell.value, str) or _is_year_number(cell)):
+            return None
+        m = header_meaning(cell.value, resolve)
+        if m.role == "triennio" or (m.role == "importo" and (
+                m.year is not None or normalise_label(str(cell.value)) in ("importo", "budget"))):
+            return {c: m}  # «BUDGET 2018» over the amounts, an empty label header
+        return None
+    if not cells:
         return None
     for cell in cells.values():  # cheap rejection first: data rows hold amounts
         v = cell.value
@@ -79,12 +135,14 @@ def header_candidate(cells: dict[int, Cell], resolve) -> dict[int, HeaderMeaning
             channels += 1
         if isinstance(cell.value, str) and m.role != COL_UNKNOWN:
             known_texts += 1
-    if len(meanings) < 2 or not (amounts or channels >= 2):
+    if not meanings or not (amounts or channels >= 2):
         return None
     if year_numbers and year_numbers == amounts and year_numbers < 2 and not known_texts:
         return None  # «Formazione | 2000»: an amount of 2000, not a header
-    if amounts == 0 and channels < len(meanings) // 2:
-        return None
+    if amounts == 0:  # channel names only: nearly every cell, and different channels
+        codes = {m.channel for m in meanings.values() if m.role == "canale"}
+        if len(codes) < 2 or channels < len(meanings) - 1:
+            return None
     return meanings
 
 
@@ -116,17 +174,28 @@ def _merge_index(sheet: SheetGrid, rows: set[int]) -> dict[tuple[int, int], tupl
     return out
 
 
-def _band_meanings(sheet: SheetGrid, rows: list[int], resolve
+def _band_meanings(sheet: SheetGrid, rows: list[int], resolve,
+                   only: dict[int, set[int]] | None = None
                    ) -> tuple[dict[int, list[str]], dict[int, HeaderMeaning]]:
-    """Per column: the header texts top to bottom and what they say together."""
+    """Per column: the header texts top to bottom and what they say together (``only``:
+    the header cells of each row, when a table beside the header has data on its rows)."""
     merges = _merge_index(sheet, set(rows))
     cols = sorted({c for r in rows for c in sheet.rows.get(r, {})}
                   | {c for (r, c) in merges if r in rows})
+    if only is not None:
+        allowed = set().union(*only.values()) if only else set()
+        allowed = _spread(allowed) & (allowed | {c for (r, c) in merges if r in rows})
+        cols = [c for c in cols if c in allowed]
     texts: dict[int, list[str]] = {}
     for r_i, r in enumerate(rows):
         carry = ""
         upper = r_i < len(rows) - 1
+        row_only = only.get(r) if only is not None else None
         for c in cols:
+            if row_only is not None and c not in row_only and (r, c) not in merges:
+                texts.setdefault(c, [])
+                carry = ""
+                continue
             t = _merged_text(sheet, r, c, merges)
             if t:
                 carry = t
@@ -134,7 +203,9 @@ def _band_meanings(sheet: SheetGrid, rows: list[int], resolve
                 t = carry  # a band title centred over the columns below it
             else:
                 carry = ""
-            texts.setdefault(c, []).append(t)
+            parts = texts.setdefault(c, [])
+            if not (parts and parts[-1] == t and t):  # a label merged down the band
+                parts.append(t)
     meanings: dict[int, HeaderMeaning] = {}
     for c, parts in texts.items():
         meanings[c] = combine_meanings([header_meaning(p, resolve) if p else None
@@ -170,30 +241,65 @@ class _Band:
     rows: list[int]
     texts: dict[int, list[str]]
     meanings: dict[int, HeaderMeaning]
+    row_cols: dict[int, set[int]] = field(default_factory=dict)  # header cells per row
 
 
 def find_bands(sheet: SheetGrid, resolve, stated_rows: list[list[int]] | None = None
                ) -> list[_Band]:
     """Header bands of a sheet, top to bottom (``stated_rows``: only these bands)."""
     if stated_rows is not None:
-        return [_Band(rows, *_band_meanings(sheet, rows, resolve)) for rows in stated_rows]
-    candidates: list[int] = []
+        out = []
+        for rows in stated_rows:
+            per_row = {r: set(sheet.rows.get(r, {})) for r in rows}
+            out.append(_Band(rows, *_band_meanings(sheet, rows, resolve, per_row), per_row))
+        return out
+    candidates: list[tuple[int, set[int]]] = []
     for r, cells in sheet.iter_rows():
-        if header_candidate(cells, resolve) is not None:
-            candidates.append(r)
-    bands: list[list[int]] = []
-    for r in candidates:
-        if bands and bands[-1][-1] == r - 1 and len(bands[-1]) < 3:
-            bands[-1].append(r)
+        cols = header_columns(cells, resolve)
+        if cols is not None and (len(cols) > 1 or _labels_left_below(sheet, r, min(cols))):
+            candidates.append((r, cols))
+    bands: list[dict[int, set[int]]] = []
+    for r, cols in candidates:
+        last = bands[-1] if bands else None
+        if last is not None and max(last) == r - 1 and len(last) < 3 and \
+                cols & _spread(set().union(*last.values())):
+            last[r] = set(cols)
         else:
-            bands.append([r])
+            bands.append({r: set(cols)})
     out = []
-    for rows in bands:
+    for per_row in bands:
+        rows = sorted(per_row)
         above = rows[0] - 1
         if above >= 1 and _is_band_title(sheet, above, rows):
             rows = [above, *rows]
-        out.append(_Band(rows, *_band_meanings(sheet, rows, resolve)))
+            per_row[above] = set(sheet.rows.get(above, {}))
+            per_row[above] = _spread(per_row[above])  # a title's merges span its columns
+        out.append(_Band(rows, *_band_meanings(sheet, rows, resolve, per_row), per_row))
     return out
+
+
+def _labels_left_below(sheet: SheetGrid, row: int, col: int) -> bool:
+    """A lone header cell heads amounts only if rows below carry a number under it with a
+    label on its left (``BUDGET 2018`` over the amounts; not a title in a cell)."""
+    seen = 0
+    for r in range(row + 1, row + 40):
+        cells = sheet.rows.get(r)
+        if not cells:
+            continue
+        seen += 1
+        cell = cells.get(col)
+        if cell is not None and isinstance(cell.value, (int, float)) and not isinstance(
+                cell.value, bool) and any(c < col and isinstance(v.value, str) and
+                                          v.value.strip() for c, v in cells.items()):
+            return True
+        if seen >= 12:
+            break
+    return False
+
+
+def _spread(cols: set[int]) -> set[int]:
+    """The columns from the first to the last of ``cols`` (merged titles lie between)."""
+    return set(range(min(cols), max(cols) + 1)) if cols else set()
 
 
 def _is_band_title(sheet: SheetGrid, row: int, band: list[int]) -> bool:
@@ -229,12 +335,11 @@ def _segments(band: _Band, sheet: SheetGrid, body: list[int]) -> list[tuple[int,
             runs.append([c])
     # a run of amounts without labels belongs to the table on its left; a run of labels
     # without amounts is a notes column, unless amounts without labels follow it
-    kinds = [(any(band.meanings[c].is_value for c in run),
-              any(_is_label(band, sheet, body, c) for c in run)) for run in runs]
+    kinds = [_run_kind(band, sheet, body, run) for run in runs]
     merged: list[list[int]] = []
     for i, (run, (values, labels)) in enumerate(zip(runs, kinds, strict=True)):
         nxt = kinds[i + 1] if i + 1 < len(runs) else (False, False)
-        starts = (values and labels) or (labels and nxt == (True, False))
+        starts = (values and labels) or (labels and not values and nxt == (True, False))
         if merged and not starts:
             merged[-1].extend(run)
         else:
@@ -266,6 +371,14 @@ def _texty(sheet: SheetGrid, body: list[int], col: int) -> bool:
         else:
             num += 1
     return text > num
+
+
+def _run_kind(band: _Band, sheet: SheetGrid, body: list[int], run: list[int]
+              ) -> tuple[bool, bool]:
+    """(has amount columns, has a label column before its first amount column)."""
+    first_value = next((c for c in run if band.meanings[c].is_value), None)
+    leading = [c for c in run if first_value is None or c < first_value]
+    return first_value is not None, any(_is_label(band, sheet, body, c) for c in leading)
 
 
 def _is_label(band: _Band, sheet: SheetGrid, body: list[int], col: int) -> bool:
@@ -345,7 +458,10 @@ def find_regions(sheet: SheetGrid, resolve, stated: dict | None = None) -> list[
         spans = stated.get("cols", {}).get(bottom)
         segs = [spans] if spans else _segments(band, sheet, sample)
         for c1, c2 in segs:
-            pending.append(Region(sheet, band.rows, c1, c2, bottom + 1, max_row,
+            used = [r for r in band.rows
+                    if any(c1 <= c <= c2 for c in band.row_cols.get(r, ()))] or band.rows
+            rows = list(range(used[0], used[-1] + 1))
+            pending.append(Region(sheet, rows, c1, c2, rows[-1] + 1, max_row,
                                   {c: t for c, t in band.texts.items() if c1 <= c <= c2},
                                   {c: m for c, m in band.meanings.items() if c1 <= c <= c2}))
     for reg in pending:  # each body stops at the next band over its columns
@@ -373,16 +489,28 @@ def _take_label_columns(reg: Region, all_regions: list[Region]) -> None:
     is empty (the 2021 *schede*: labels in A, header from B)."""
     limit = 1
     for other in all_regions:
-        if other is not reg and other.header_row == reg.header_row \
+        if other is not reg and set(other.header_rows) & set(reg.header_rows) \
                 and other.last_col < reg.first_col:
             limit = max(limit, other.last_col + 1)
-    rows = reg.body_rows()[:300]
+    own = range(reg.first_col, reg.last_col + 1)
+    filled = [r for r in reg.body_rows()[:300]
+              if any(c in own for c in reg.sheet.rows.get(r, {}))]
+    # the rows of the table: from its first to its last row with content in its columns
+    # (headings written on rows of their own, left of the amounts, lie between them)
+    rows = [r for r in reg.body_rows()[:300] if filled and r <= filled[-1]]
     col = reg.first_col - 1
+    gap = 0
     while col >= limit:
-        if not any(isinstance(v, str) and v.strip() for v in
-                   (reg.sheet.value(r, col) for r in rows)):
-            break
-        reg.first_col = col
+        values = [reg.sheet.value(r, col) for r in rows]
+        if any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            break  # numbers: another table's column
+        if any(isinstance(v, str) and v.strip() for v in values):
+            reg.first_col = col
+            gap = 0
+        elif gap >= 1:
+            break  # two blank columns: the table ends here
+        else:
+            gap += 1  # one blank spacer column between labels and amounts
         col -= 1
 
 

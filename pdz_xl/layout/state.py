@@ -24,6 +24,7 @@ class ReadState:
 
     lines: list[LineRec] = field(default_factory=list)
     members: dict[int, list[int]] = field(default_factory=dict)  # id(GroupRef) -> seqs
+    total_lines: dict[tuple[str, int], list[int]] = field(default_factory=dict)  # read totals
     tolerance: int = 5
 
     def add_line(self, table: TableLayout, row: int, by_year: dict[int, int],

@@ -69,10 +69,10 @@ _LABEL_PHRASES: list[tuple[re.Pattern[str], str, str | None]] = [
          r"( di finanziamento| finanziamento)?$|\bfonte di finanziamento\b"
          r"|\bfonti di finanziamento\b|\bcanale di finanziamento\b", COL_CHANNEL_NAME, None),
         (r"^(canali di finanziamento|entrate|ricavi)\b", COL_CHANNEL_NAME, None),
-        (r"^(macro ?aree?|aree?|area di intervento|aree di intervento)$", COL_GROUP, "area"),
+        (r"^(macro ?are[ae]|are[ae]|are[ae] di intervento)$", COL_GROUP, "area"),
         (r"^(obiettiv[oi]|ob|obiettivo strategico|obiettivi strategici|macro obiettivo)$",
          COL_GROUP, "obiettivo"),
-        (r"^(servizi?|unita di offerta|servizio unita di offerta)$", COL_GROUP, "servizio"),
+        (r"^(servizi[oi]?|unita di offerta|servizio unita di offerta)$", COL_GROUP, "servizio"),
         (r"^(azion[ei]|intervent[oi]|progett[oi]|linea di azione|linee di azione)$",
          COL_GROUP, "azione"),
         (r"^(codice|cod|n|nr|num|numero|id|n riga|riga|progressivo|rif|riferimento|ordine"
@@ -82,8 +82,8 @@ _LABEL_PHRASES: list[tuple[re.Pattern[str], str, str | None]] = [
         (r"^(anno|esercizio|annualita|anno di riferimento)$", COL_YEAR_NAME, None),
     ]
 ]
-_LEVEL_WORDS = {"area": r"\baree?\b", "obiettivo": r"\bobiettiv[oi]\b",
-                "servizio": r"\bservizi?\b", "azione": r"\bazion[ei]\b"}
+_LEVEL_WORDS = {"area": r"\bare[ae]\b", "obiettivo": r"\bobiettiv[oi]\b",
+                "servizio": r"\bservizi[oi]?\b", "azione": r"\bazion[ei]\b"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,6 +117,14 @@ def _formula_problems(ck: Checker, t: StatedTotal, year: int, formula: str, area
         inner_cells = [by_id[tid].amount_cells[y] for tid, y in inner]
         plan = ck.plan
         extra = sum(plan.lines[i].amount(year) * (n - (i in own)) for i, n in counted.items())
+        if extra == 0 and diff is None:  # the lines counted twice are empty: fragile only
+            ck.add("PDZ203", cell,
+                   f"la formula {formula} di «{t.label}» comprende sia altri totali "
+                   f"({', '.join(inner_cells)}) sia righe che questi già contano: oggi "
+                   "sono vuote, ma un importo scritto lì verrebbe contato due volte.",
+                   path=t.path, severity="avviso", category="formula", expected=expected,
+                   found=stated, related=inner_cells, fix=_sum_fix(t, year, lines, expected))
+            return True
         ck.add("PDZ203", cell,
                f"la formula {formula} di «{t.label}» comprende altri totali "
                f"({', '.join(inner_cells)}): {format_eur(extra)} sono contati due volte o "
