@@ -11,7 +11,6 @@ Small parts (workbook, relationships, styles, tables) are parsed with lxml.
 
 from __future__ import annotations
 
-import gc
 import posixpath
 import re
 import zipfile
@@ -27,6 +26,7 @@ except ImportError:  # pragma: no cover - exercised where calamine is missing
 
 from ..cells import col_index, col_letters, parse_range
 from ..errors import WorkbookReadError
+from ..gcpause import collector_paused
 from ..grid import ERROR_VALUES, Cell, ErrorValue, ExcelTable, SheetGrid, WorkbookGrid
 from .formula_shift import shift_formula
 from .xlsx_sniff import open_package, read_part
@@ -546,48 +546,46 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None,
     """
     file = str(path)
     zf = open_package(path)
-    # A read allocates a few objects per cell and no reference cycles, so the cyclic
-    # garbage collector has nothing to free and would only walk them: on the 10,000-line
-    # sheet of benchmarks/bench_read.py its passes took about half of the read. It is
-    # paused until the grid is built (and left as it was if the caller had paused it).
-    collect = gc.isenabled()
-    gc.disable()
     try:
-        sheet_parts, names = _workbook_parts(zf, file)
-        members = set(zf.namelist())
-        styles = _Styles(read_part(zf, "xl/styles.xml", file)
-                         if "xl/styles.xml" in members else None)
-        values = _calamine_values(path) if engine == "auto" else None
-        strings: list[str] | None = None
-        grid = WorkbookGrid(source=file, defined_names=names)
-        wanted = {s.casefold() for s in sheets} if sheets else None
-        for name, part, state in sheet_parts:
-            if wanted is not None and name.casefold() not in wanted:
-                continue
-            xml = read_part(zf, part, file)
-            try:
-                sheet_values = values.get(name) if values is not None else None
-                if sheet_values is not None and _fast_path_applies(xml):
-                    sheet = _parse_sheet_hybrid(name, xml, styles, sheet_values, state)
-                else:
-                    if strings is None:
-                        strings = _shared_strings(
-                            read_part(zf, "xl/sharedStrings.xml", file)
-                            if "xl/sharedStrings.xml" in members else None)
-                    sheet = _parse_sheet(name, xml, styles, strings, state)
-                sheet.tables = _sheet_tables(zf, part, xml, file, members)
-                grid.sheets.append(sheet)
-            except (ValueError, IndexError) as exc:
-                raise WorkbookReadError(
-                    f"il foglio non si legge ({exc}).", file=file, sheet=name
-                ) from None
-        if not grid.sheets:
-            raise WorkbookReadError("la cartella non contiene fogli di lavoro.", file=file)
-        return grid
+        with collector_paused():  # see pdz_xl.gcpause
+            return _read(zf, path, file, sheets, engine)
     except etree.XMLSyntaxError as exc:
         raise WorkbookReadError(f"il file è danneggiato (XML non valido: {exc}).",
                                 file=file) from None
     finally:
         zf.close()
-        if collect:
-            gc.enable()
+
+
+def _read(zf: zipfile.ZipFile, path: str | Path, file: str, sheets: list[str] | None,
+          engine: str) -> WorkbookGrid:
+    sheet_parts, names = _workbook_parts(zf, file)
+    members = set(zf.namelist())
+    styles = _Styles(read_part(zf, "xl/styles.xml", file)
+                     if "xl/styles.xml" in members else None)
+    values = _calamine_values(path) if engine == "auto" else None
+    strings: list[str] | None = None
+    grid = WorkbookGrid(source=file, defined_names=names)
+    wanted = {s.casefold() for s in sheets} if sheets else None
+    for name, part, state in sheet_parts:
+        if wanted is not None and name.casefold() not in wanted:
+            continue
+        xml = read_part(zf, part, file)
+        try:
+            sheet_values = values.get(name) if values is not None else None
+            if sheet_values is not None and _fast_path_applies(xml):
+                sheet = _parse_sheet_hybrid(name, xml, styles, sheet_values, state)
+            else:
+                if strings is None:
+                    strings = _shared_strings(
+                        read_part(zf, "xl/sharedStrings.xml", file)
+                        if "xl/sharedStrings.xml" in members else None)
+                sheet = _parse_sheet(name, xml, styles, strings, state)
+            sheet.tables = _sheet_tables(zf, part, xml, file, members)
+            grid.sheets.append(sheet)
+        except (ValueError, IndexError) as exc:
+            raise WorkbookReadError(
+                f"il foglio non si legge ({exc}).", file=file, sheet=name
+            ) from None
+    if not grid.sheets:
+        raise WorkbookReadError("la cartella non contiene fogli di lavoro.", file=file)
+    return grid

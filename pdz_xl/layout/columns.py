@@ -47,19 +47,30 @@ class ColumnStats:
     numbers: int = 0  # numbers and amount texts
     distinct: int = 0
     codes: int = 0  # numbering such as 1.1.2
-    channels: int = 0  # texts naming a funding channel
     years: int = 0  # year numbers (a year column of a long table)
     runs: int = 0  # runs of equal consecutive texts
     filled_rows: int = 0
 
 
-def column_stats(sheet: SheetGrid, rows: list[int], col: int, resolve) -> ColumnStats:
+def all_column_stats(sheet: SheetGrid, rows: list[int], first: int, last: int
+                     ) -> dict[int, ColumnStats]:
+    """The stats of every column from ``first`` to ``last``, in one pass over the rows."""
+    cols: dict[int, list] = {}
+    for r in rows:
+        cells = sheet.rows.get(r)
+        if not cells:
+            continue
+        for c, cell in cells.items():
+            if first <= c <= last:
+                cols.setdefault(c, []).append(cell.value)
+    return {c: _stats(values) for c, values in cols.items()}
+
+
+def _stats(values: list) -> ColumnStats:
     st = ColumnStats()
     seen: set[str] = set()
     last: str | None = None
-    for r in rows:
-        cell = sheet.get(r, col)
-        v = cell.value if cell is not None else None
+    for v in values:
         if v is None or v == "":
             continue
         st.filled_rows += 1
@@ -72,8 +83,6 @@ def column_stats(sheet: SheetGrid, rows: list[int], col: int, resolve) -> Column
             last = t
             if _CODE_RE.match(t):
                 st.codes += 1
-            elif resolve(t)[0]:
-                st.channels += 1
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             st.numbers += 1
             if float(v).is_integer() and 1980 <= v <= 2199:
@@ -93,9 +102,9 @@ def column_roles(region: Region, resolve, stated: dict[int, ColumnRole] | None =
     """The role of every non-empty column of a region (stated roles win)."""
     stated = stated or {}
     rows = region.body_rows()
-    sample = rows[:400]
+    sample = rows[:120]
     roles: dict[int, ColumnRole] = {}
-    stats: dict[int, ColumnStats] = {}
+    stats = all_column_stats(region.sheet, sample, region.first_col, region.last_col)
     for col in range(region.first_col, region.last_col + 1):
         header = " / ".join(region.headers.get(col, []))
         if col in stated:
@@ -103,7 +112,7 @@ def column_roles(region: Region, resolve, stated: dict[int, ColumnRole] | None =
             roles[col].header = roles[col].header or header
             continue
         m = region.meanings.get(col, UNKNOWN)
-        st = stats[col] = column_stats(region.sheet, sample, col, resolve)
+        st = stats.get(col) or ColumnStats()
         if m.role == COL_UNKNOWN and not header and not st.filled_rows:
             continue
         if m.is_value:
@@ -150,8 +159,8 @@ def _label_structure(roles: dict[int, ColumnRole], stats: dict[int, ColumnStats]
         if st.codes >= 0.8 * st.filled_rows and st.filled_rows:
             roles[c].role, roles[c].why = COL_CODE, "numerazione"
             texts.remove(c)
-        elif st.channels >= 0.7 * st.text and st.text >= 2 and (
-                named_voce or len(texts) > 1) and c > min(texts) and \
+        elif st.text >= 2 and (named_voce or len(texts) > 1) and c > min(texts) and \
+                _channel_texts(region, c, resolve) >= 0.7 * st.text and \
                 _beside_texts(region, c, [t for t in (*texts, *named_voce) if t < c]):
             roles[c].role, roles[c].why = COL_CHANNEL_NAME, "nomi di canali di finanziamento"
             texts.remove(c)
@@ -203,6 +212,17 @@ def _label_structure(roles: dict[int, ColumnRole], stats: dict[int, ColumnStats]
             roles[c].role = COL_NOTE
 
 
+def _channel_texts(region: Region, col: int, resolve) -> int:
+    """How many texts of a column name a funding channel (asked only of the text columns
+    that could be a long table's channel column)."""
+    n = 0
+    for r in region.body_rows()[:250]:
+        v = region.sheet.value(r, col)
+        if isinstance(v, str) and v.strip() and resolve(v.strip())[0]:
+            n += 1
+    return n
+
+
 def _beside_texts(region: Region, col: int, left: list[int]) -> bool:
     """Rows filling ``col`` also fill a text column on its left (one record per row, as
     in a long table), unlike a staircase where each row fills one column."""
@@ -252,11 +272,13 @@ def _staircase(region: Region, cols: list[int]) -> bool:
 
 def group_levels(roles: dict[int, ColumnRole], hint: tuple[str, ...] = (),
                  region: Region | None = None) -> None:
-    """Name the level of group columns: by the level word their values carry («AREA X»,
-    «Azione 3: ...»), else the header's word, else by their order."""
+    """Name the level of group columns: the header's word («Obiettivo»), else the level
+    word their values carry («AREA X», «Azione 3: ...»), else by their order."""
     groups = [r for _, r in sorted(roles.items()) if r.role == COL_GROUP]
     if region is not None:
         for r in groups:
+            if r.level is not None:  # the header named it («Obiettivo»): that wins
+                continue
             spoken = _level_of_values(region, r.col)
             if spoken is not None and r.sure != SURE_STATED:
                 r.level = spoken
@@ -275,7 +297,7 @@ def _level_of_values(region: Region, col: int) -> str | None:
     """The level word nine in ten of a column's values carry, if any."""
     from collections import Counter
 
-    from .labels import heading_of, is_total_label
+    from .labels import heading_of, is_note_text, is_total_label
 
     levels: Counter = Counter()
     n = 0
@@ -283,7 +305,7 @@ def _level_of_values(region: Region, col: int) -> str | None:
         v = region.sheet.value(r, col)
         if not isinstance(v, str) or not v.strip():
             continue
-        if is_total_label(v):
+        if is_total_label(v) or is_note_text(v):
             continue
         n += 1
         h = heading_of(v, bold=True)

@@ -10,7 +10,7 @@ reconcile wins; totals that reconcile in neither are kept as written (the slips)
 
 from __future__ import annotations
 
-import re
+from collections import ChainMap
 from dataclasses import dataclass
 
 from ..cells import sheet_ref
@@ -19,6 +19,7 @@ from ..formula_refs import aggregate_areas
 from .hierarchy import Head, LineProfile, heading_head, make_head, rank_heads
 from .labels import (
     heading_of,
+    is_note_text,
     is_total_label,
     numbering_of,
     strip_numbering,
@@ -79,8 +80,11 @@ def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
     kinds: dict[int, str] = {}
     heads: dict[int, Head] = {}
     totals_by_label: set[int] = set()
-    plain = [rd for rd in data if rd.has_values and not _total_word(rd)]
-    profile = LineProfile.of([rd for rd in plain if not _word_heading(rd)])
+    worded = {rd.row for rd in data if (rd.voce or rd.groups or rd.code) and _total_word(rd)}
+    plain = [rd for rd in data if rd.has_values and rd.row not in worded
+             and not _word_heading(rd) and (not rd.formulas or _aggregate_rows(rd, table)
+                                            is None)]
+    profile = LineProfile.of(plain)
     for i, rd in enumerate(data):
         stated = stated_rows.get(rd.row)
         if stated:
@@ -91,7 +95,7 @@ def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
             continue
         if rd.blank:
             continue
-        if _total_word(rd):
+        if rd.row in worded:
             kinds[rd.row] = ROW_TOTAL
             totals_by_label.add(rd.row)
             continue
@@ -114,7 +118,7 @@ def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
             kinds[rd.row] = ROW_TOTAL  # amounts with no label: not a line
             continue
         h = heading_head(rd, profile, with_values=rd.has_values)
-        if h is None and _aggregate_rows(rd, table) is not None:
+        if h is None and rd.formulas and _aggregate_rows(rd, table) is not None:
             kinds[rd.row] = ROW_TOTAL
             continue
         if h is None and rd.has_values and rd.bold and profile.bold < 0.3 \
@@ -136,16 +140,12 @@ def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
           last_on_sheet)
 
 
-_NOTE_RE = re.compile(r"^\s*(n\.?\s?b\.?\b|nota\b|note\b|\*|\(\*+\)|fonte:|importi (in|espressi)"
-                      r"|valori (in|espressi)|legenda\b|avvertenz|attenzione:)", re.I)
-
-
 def _note_row(rd: RowData, profile: LineProfile) -> bool:
     """A remark written under a table («N.B.: importi IVA compresa»), not a cost line."""
     text = rd.voce or rd.label
     if not text:
         return False
-    if _NOTE_RE.match(text):
+    if is_note_text(text):
         return True
     return rd.italic and not rd.bold and len(text) > 25 and text.rstrip().endswith(".")
 
@@ -164,7 +164,8 @@ def _word_heading(rd: RowData) -> bool:
 
 
 def _aggregate_rows(rd: RowData, table: TableLayout) -> set[int] | None:
-    """Rows of this table a row's formulas add up (two or more), or None."""
+    """Rows of this table a row's formulas add up (two or more, or any inside an explicit
+    ``SUM``/``SUBTOTAL``), or None. A bare reference (``=B5``) is not a total."""
     rows: set[int] | None = None
     for c, f in rd.formulas.items():
         areas = aggregate_areas(f)
@@ -176,7 +177,8 @@ def _aggregate_rows(rd: RowData, table: TableLayout) -> set[int] | None:
                 continue
             got.update(range(r1, r2 + 1))
         got.discard(rd.row)
-        if len(got) >= 2 or (got and len(areas) == 1 and areas[0][1] != areas[0][3]):
+        explicit = f.lstrip("= ").upper().startswith(("SUM", "SOMMA", "SUBTOTAL"))
+        if len(got) >= 2 or (got and explicit):
             rows = (rows or set()) | got
     return rows
 
@@ -481,7 +483,7 @@ def _coverage(st: ReadState, t: _Total, scope: str, position: str, table_lines: 
     return table_lines[t.table_at:end]
 
 
-def _formula_lines(st: ReadState, t: _Total, row_to_seq: dict[int, int],
+def _formula_lines(st: ReadState, t: _Total, row_to_seq: ChainMap,
                    resolved: dict[int, list[int]], sheet: str) -> set[int] | None:
     """The lines a total's formula adds up: line rows, and the lines of the totals it
     sums (of this table, or of an earlier table of the sheet)."""
@@ -506,8 +508,8 @@ def _resolve_totals(st: ReadState, table: TableLayout, totals: list[_Total],
     if not totals:
         table.totals = "sotto"
         return
-    row_to_seq = {ln.row: ln.seq for ln in st.lines if ln.table.sheet == table.sheet}
-    row_to_seq.update({st.lines[s].row: s for s in table_lines})
+    row_to_seq = ChainMap({st.lines[s].row: s for s in table_lines},
+                          st.sheet_rows.get(table.sheet, {}))
     first_content = next((r.row for r in table.rows if r.role in (ROW_LINE, ROW_TOTAL)), None)
     follows = _what_follows(table.rows)
     scores: dict[str, tuple[int, int]] = {}

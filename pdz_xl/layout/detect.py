@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..channels.catalog import Catalog, default_catalog
 from ..channels.workbook import extend_from_workbook
+from ..gcpause import collector_paused
 from ..grid import WorkbookGrid
 from ..plan import Plan, ReadNote
 from .accounting import account
@@ -39,6 +40,11 @@ def _letter(col: int) -> str:
 
 def detect_plan(grid: WorkbookGrid, catalog: Catalog | None = None) -> Plan:
     """Infer the layout of a workbook and read its Plan."""
+    with collector_paused():  # see pdz_xl.gcpause
+        return _detect(grid, catalog)
+
+
+def _detect(grid: WorkbookGrid, catalog: Catalog | None) -> Plan:
     catalog = (catalog or default_catalog()).copy()
     amounts = AmountReader()
     amounts.notes.extend(extend_from_workbook(catalog, grid))

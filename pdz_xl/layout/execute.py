@@ -54,9 +54,21 @@ def path_of(groups: list[Group]) -> list[str]:
 
 
 class _Groups(dict):
-    """GroupRef -> the Plan's Group, built once and shared by every line of the group."""
+    """GroupRef -> the Plan's Group, built once and shared by every line of the group;
+    a whole path -> (groups, path labels), built once per distinct path."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths: dict[tuple[int, ...], tuple[list[Group], list[str]]] = {}
 
     def of(self, refs: tuple[GroupRef, ...]) -> list[Group]:
+        return self.path(refs)[0]
+
+    def path(self, refs: tuple[GroupRef, ...]) -> tuple[list[Group], list[str]]:
+        key = tuple(id(r) for r in refs)
+        hit = self.paths.get(key)
+        if hit is not None:
+            return list(hit[0]), list(hit[1])
         out = []
         for ref in refs:
             g = self.get(id(ref))
@@ -64,7 +76,8 @@ class _Groups(dict):
                 g = self[id(ref)] = Group(level=ref.level, label=ref.label,
                                           number=ref.number, text=ref.text, cell=ref.cell)
             out.append(g)
-        return out
+        self.paths[key] = (out, path_of(out))
+        return list(out), path_of(out)
 
 
 def execute_layout(layout: WorkbookLayout, rt: Runtime, catalog: Catalog,
@@ -161,7 +174,7 @@ def _cost_table(t: TableLayout, sheet: SheetGrid, rt: Runtime, plan_year: int,
         rd = data.get(role.row)
         if role.role == ROW_LINE:
             last = role.row
-            g = groups.of(role.path)
+            g, labels = groups.path(role.path)
             if long:
                 ll = long_lines[role.row]
                 amounts_ = {(k or plan_year): v for k, v in ll.amounts.items()}
@@ -183,7 +196,7 @@ def _cost_table(t: TableLayout, sheet: SheetGrid, rt: Runtime, plan_year: int,
             hidden = role.row in sheet.hidden_rows
             lines.append(construct(
                 Line, id=len(lines), cell=f"{prefix}{letters[voce_col]}{role.row}",
-                sheet=sheet.name, row=role.row, table=t.index, path=path_of(g), groups=g,
+                sheet=sheet.name, row=role.row, table=t.index, path=labels, groups=g,
                 voce=role.label, amounts=amounts_, amount_cells=cells, channels=chans,
                 channel_cells=chan_cells, hidden=hidden, other_amounts=other,
                 other_cells=other_cells, rows=list(role.rows),

@@ -46,7 +46,7 @@ class LineProfile:
             bold=sum(r.bold for r in rows) / n,
             caps=sum(r.caps for r in rows) / n,
             fill=sum(r.fill for r in rows) / n,
-            depth=depth if depth is not None and count * 2 >= n else None,
+            depth=depth if depth is not None and count * 2 > n and count >= 3 else None,
         )
 
 

@@ -69,13 +69,21 @@ class Runtime:
 def make_resolver(catalog: Catalog, config: LayoutConfig):
     """Header/label -> (code, year), with the workbook's explicit column mapping first."""
 
+    cache: dict[str, tuple[str | None, int | None]] = {}
+
     def resolve(text: str):
-        name, year = split_year(text)
-        mapped = config.column_channels.get(normalise_label(name)) or \
-            config.column_channels.get(normalise_label(text))
-        if mapped:
-            return mapped, year
-        return catalog.resolve(text)
+        hit = cache.get(text)
+        if hit is not None:
+            return hit
+        hit = catalog.resolve(text)
+        if config.column_channels:
+            name, year = split_year(text)
+            mapped = config.column_channels.get(normalise_label(name)) or \
+                config.column_channels.get(normalise_label(text))
+            if mapped:
+                hit = (mapped, year)
+        cache[text] = hit
+        return hit
 
     return resolve
 

@@ -52,7 +52,7 @@ def cross_sheet_share(sheet: SheetGrid, rows: list[int], cols: list[int]) -> tup
     """Share of the amount cells that are formulas reading other sheets, and which."""
     total = cross = 0
     sheets: set[str] = set()
-    for r in rows:
+    for r in rows[:300]:
         cells = sheet.rows.get(r)
         if not cells:
             continue
@@ -61,7 +61,10 @@ def cross_sheet_share(sheet: SheetGrid, rows: list[int], cols: list[int]) -> tup
             if cell is None or cell.value is None:
                 continue
             total += 1
-            refs = referenced_sheets(cell.formula)
+            f = cell.formula
+            if not f or "!" not in f:
+                continue
+            refs = referenced_sheets(f)
             refs.discard(sheet.name)
             if refs:
                 cross += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..channels.catalog import normalise_label
 
@@ -16,6 +17,15 @@ _AREA_RE = re.compile(r"^\s*area\b\s*[:.\-–]?\s*(.*)$", re.I | re.S)
 _SERVIZIO_RE = re.compile(r"^\s*servizio\b\s*[:.\-–]?\s*(.*)$", re.I | re.S)
 _NUMBERING_RE = re.compile(
     r"^\s*(\d{1,3}(?:\.\d{1,3}){0,5})(?:\s*[.):\-–]\s*|\s+)(\S.*)$", re.S)
+
+
+_NOTE_RE = re.compile(r"^\s*(n\.?\s?b\.?\b|nota\b|note\b|\*|\(\*+\)|fonte:|importi (in|espressi)"
+                      r"|valori (in|espressi)|legenda\b|avvertenz|attenzione:)", re.I)
+
+
+def is_note_text(text: str) -> bool:
+    """A remark under a table («N.B.: importi IVA compresa», «(*) stima»)."""
+    return bool(_NOTE_RE.match(str(text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +41,7 @@ class Heading:
 _TOTAL_SUFFIX_RE = re.compile(r"\s(totale|totali|tot|subtotale)$")
 
 
+@lru_cache(maxsize=65536)
 def is_total_label(text: str) -> bool:
     """``TOTALE ...``, ``Totale avanzo 2020``, ``TOT. AREA``, ``Subtotale``, and the
     ``CARTELLA SOCIALE Totale`` rows of Excel's Subtotals command."""
@@ -70,6 +81,7 @@ def total_level(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def heading_of(text: str, bold: bool = False) -> Heading | None:
     """A heading named by its word (``Azione 3: ...``, ``OBIETTIVO 1: ...``, ``AREA ...``,
     ``SERVIZIO ...``, ``15. UFFICIO DI PIANO``), or None. ``Area``/``Servizio`` in
@@ -110,6 +122,7 @@ class Numbering:
         return len(self.parts)
 
 
+@lru_cache(maxsize=65536)
 def numbering_of(text: str) -> Numbering | None:
     """The numbering at the start of a label, if any («5 per mille» is not numbered)."""
     m = _NUMBERING_RE.match(str(text))

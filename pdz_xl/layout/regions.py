@@ -61,6 +61,12 @@ def header_columns(cells: dict[int, Cell], resolve) -> set[int] | None:
         return None
     if header_candidate(cells, resolve) is not None:
         return set(cells)
+    texts = 0
+    for cell in cells.values():
+        if isinstance(cell.value, str) and not _AMOUNT_TEXT.search(cell.value):
+            texts += 1
+    if texts < 2:
+        return None  # a data row: at most its label is text
     cols = sorted(c for c, cell in cells.items() if cell.value not in (None, ""))
     if len(cols) < 2 or cols[-1] - cols[0] + 1 == len(cols):
         return None  # one run: nothing to split
@@ -82,7 +88,7 @@ def header_columns(cells: dict[int, Cell], resolve) -> set[int] | None:
             groups[-1].extend(run)
     out: set[int] = set()
     for group in groups:
-        if not group:
+        if len(group) < 2:  # a lone text beside data: a line's label
             continue
         if any(d < group[0] for d in data_cols) and any(d > group[-1] for d in data_cols):
             continue  # data on both sides: texts of a data row, not a header beside a table
@@ -288,13 +294,23 @@ def _labels_left_below(sheet: SheetGrid, row: int, col: int) -> bool:
             continue
         seen += 1
         cell = cells.get(col)
-        if cell is not None and isinstance(cell.value, (int, float)) and not isinstance(
-                cell.value, bool) and any(c < col and isinstance(v.value, str) and
-                                          v.value.strip() for c, v in cells.items()):
+        if cell is not None and _amount_like(cell) and any(
+                c < col and isinstance(v.value, str) and v.value.strip()
+                for c, v in cells.items()):
             return True
         if seen >= 12:
             break
     return False
+
+
+def _amount_like(cell: Cell) -> bool:
+    """A number, or an amount written as text (``€ 1.234,56``, ``€ -``)."""
+    v = cell.value
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, (int, float)):
+        return True
+    return isinstance(v, str) and (bool(_AMOUNT_TEXT.search(v)) or v.strip() in ("-", "€ -"))
 
 
 def _spread(cols: set[int]) -> set[int]:

@@ -36,10 +36,7 @@ class RowData:
     caps: bool = False
     fill: bool = False
     italic: bool = False
-
-    @property
-    def has_values(self) -> bool:
-        return any(v is not None for v in self.values.values())
+    has_values: bool = False  # any amount cell holds a number (zero included)
 
     @property
     def label(self) -> str:
@@ -57,6 +54,18 @@ class RowData:
             and not self.code
 
 
+def _year_of(cell: Cell | None) -> int | None:
+    """A year written in a long table's «Anno» column."""
+    if cell is None:
+        return None
+    v = cell.value
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer():
+        return int(v)
+    if isinstance(v, str) and v.strip().isdigit():
+        return int(v.strip())
+    return None
+
+
 def _text(cell: Cell | None) -> str:
     if cell is None or cell.value is None:
         return ""
@@ -68,8 +77,9 @@ def _text(cell: Cell | None) -> str:
 
 def is_caps(text: str) -> bool:
     """All letters upper case, with at least four of them («AREA X», not «SAD»)."""
-    letters = _LETTERS.findall(text)
-    return len(letters) >= 4 and text.upper() == text and any(ch.isalpha() for ch in letters)
+    if not text.isupper():
+        return False
+    return len(_LETTERS.findall(text)) >= 4
 
 
 def read_rows(sheet: SheetGrid, rows: list[int], roles: dict[int, ColumnRole],
@@ -85,41 +95,15 @@ def read_rows(sheet: SheetGrid, rows: list[int], roles: dict[int, ColumnRole],
     hidden_rows = sheet.hidden_rows
     outline = getattr(sheet, "outline_rows", {}) or {}
     out: list[RowData] = []
+    rows_of = sheet.rows
+    read = amounts.read
     for r in rows:
-        cells = sheet.rows.get(r)
-        rd = RowData(row=r)
-        out.append(rd)
+        cells = rows_of.get(r)
         if not cells:
+            out.append(RowData(row=r))
             continue
-        vc = cells.get(voce_col) if voce_col else None
-        if vc is not None:
-            rd.voce = _text(vc)
-            rd.voce_cell = vc
-            if rd.voce:
-                rd.bold = vc.bold
-                raw = vc.value if isinstance(vc.value, str) else ""
-                rd.indent = getattr(vc, "indent", 0) or (len(raw) - len(raw.lstrip(" "))) // 2
-                rd.caps = is_caps(rd.voce)
-                rd.fill = getattr(vc, "fill", False)
-                rd.italic = getattr(vc, "italic", False)
-        for c in group_cols:
-            gc = cells.get(c)
-            t = _text(gc)
-            rd.groups[c] = t
-            if t and not rd.voce and gc is not None:
-                rd.bold = rd.bold or gc.bold
-                rd.caps = is_caps(t)
-        if code_col is not None:
-            rd.code = _text(cells.get(code_col))
-        if chan_col is not None:
-            rd.channel_name = _text(cells.get(chan_col))
-        if year_col is not None:
-            v = cells.get(year_col)
-            if v is not None and isinstance(v.value, (int, float)) and not isinstance(
-                    v.value, bool) and float(v.value).is_integer():
-                rd.year_name = int(v.value)
-            elif v is not None and isinstance(v.value, str) and v.value.strip().isdigit():
-                rd.year_name = int(v.value.strip())
+        values: dict[int, int | None] = {}
+        formulas: dict[int, str] = {}
         for c in value_cols:
             cell = cells.get(c)
             if cell is None:
@@ -129,18 +113,49 @@ def read_rows(sheet: SheetGrid, rows: list[int], roles: dict[int, ColumnRole],
                 scaled = v * 100
                 nearest = round(scaled)
                 if abs(scaled - nearest) < 1e-6 and abs(scaled) < 1e13:
-                    rd.values[c] = int(nearest)
-                    if cell.formula:
-                        rd.formulas[c] = cell.formula
-                    continue
-            rd.values[c] = amounts.read(sheet, r, c)
+                    values[c] = int(nearest)
+                else:
+                    values[c] = read(sheet, r, c)
+            else:
+                values[c] = read(sheet, r, c)
             if cell.formula:
-                rd.formulas[c] = cell.formula
+                formulas[c] = cell.formula
+        rd = RowData(row=r, values=values, formulas=formulas,
+                     has_values=any(v is not None for v in values.values()),
+                     hidden=r in hidden_rows, outline=outline.get(r, 0) if outline else 0)
+        out.append(rd)
+        vc = cells.get(voce_col) if voce_col else None
+        if vc is not None:
+            voce = rd.voce = _text(vc)
+            rd.voce_cell = vc
+            if voce:
+                rd.bold = vc.bold
+                indent = vc.indent
+                if not indent and voce is not vc.value and isinstance(vc.value, str):
+                    raw = vc.value
+                    indent = (len(raw) - len(raw.lstrip(" "))) // 2
+                rd.indent = indent
+                rd.caps = is_caps(voce)
+                rd.fill = vc.fill
+                rd.italic = vc.italic
+        if group_cols:
+            groups = rd.groups = {}
+            for c in group_cols:
+                gc = cells.get(c)
+                t = _text(gc)
+                groups[c] = t
+                if t and not rd.voce and gc is not None:
+                    rd.bold = rd.bold or gc.bold
+                    rd.caps = is_caps(t)
+        if code_col is not None:
+            rd.code = _text(cells.get(code_col))
+        if chan_col is not None:
+            rd.channel_name = _text(cells.get(chan_col))
+        if year_col is not None:
+            rd.year_name = _year_of(cells.get(year_col))
         if not rd.voce and not any(rd.groups.values()):
             first = next((cells[c] for c in sorted(cells)
                           if isinstance(cells[c].value, str) and cells[c].value.strip()), None)
             if first is not None:
                 rd.bold = first.bold
-        rd.hidden = r in hidden_rows
-        rd.outline = outline.get(r, 0)
     return out

@@ -25,12 +25,17 @@ class ReadState:
     lines: list[LineRec] = field(default_factory=list)
     members: dict[int, list[int]] = field(default_factory=dict)  # id(GroupRef) -> seqs
     total_lines: dict[tuple[str, int], list[int]] = field(default_factory=dict)  # read totals
+    sheet_rows: dict[str, dict[int, int]] = field(default_factory=dict)  # sheet: row -> seq
     tolerance: int = 5
 
     def add_line(self, table: TableLayout, row: int, by_year: dict[int, int],
                  path: tuple[GroupRef, ...]) -> int:
         seq = len(self.lines)
         self.lines.append(LineRec(seq, table, row, by_year))
+        rows = self.sheet_rows.get(table.sheet)
+        if rows is None:
+            rows = self.sheet_rows[table.sheet] = {}
+        rows.setdefault(row, seq)
         members = self.members
         for g in path:
             key = id(g)
