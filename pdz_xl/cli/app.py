@@ -19,7 +19,8 @@ app = typer.Typer(
 )
 
 # Each command lives in pdz_xl/cli/<name>.py and exposes register(app).
-COMMAND_MODULES = ("leggi", "demo", "valida", "alloca", "triennale", "rigenera", "addin")
+COMMAND_MODULES = ("leggi", "mappa", "demo", "valida", "alloca", "triennale", "rigenera",
+                   "addin")
 
 
 def _version(value: bool) -> None:

@@ -188,6 +188,7 @@ def _label_structure(roles: dict[int, ColumnRole], stats: dict[int, ColumnStats]
     left = [c for c in texts if c < first_value] or texts
     if len(left) == 1:
         roles[left[0]].role, roles[left[0]].why = COL_VOCE, "unica colonna di testi"
+        roles[left[0]].sure = SURE_HIGH
         for c in texts:
             if c != left[0]:
                 roles[c].role = COL_NOTE

@@ -11,11 +11,14 @@ written, quoted with ``'`` when they hold ``!``):
   others: read as summary tables, never as cost lines);
 - ``intestazione``: header rows, ``Foglio!5`` or ``Foglio!4:5`` for a two-row header —
   only those rows are headers on those sheets;
-- per table, named by its (lowest) header row ``Foglio!R``: ``tabella Foglio!R`` (costi,
-  entrate, entrate pluriennali, triennale, pluriennale, confronto, riepilogo, ignora),
-  ``colonne Foglio!R`` (``A:I``: where it starts and ends, for tables side by side),
-  ``fine Foglio!R`` (its last row), ``totali Foglio!R`` (``sotto`` / ``sopra`` the lines
-  they close), ``livelli Foglio!R`` (heading levels outermost first: ``obiettivo; azione``);
+- per table, named by the first cell of its (lowest) header row ``Foglio!A5`` (or just
+  the row, ``Foglio!5``) — once any table of a sheet is stated, only the stated tables of
+  that sheet are read: ``intestazione Foglio!A5``
+  (``4:5``: its header rows), ``tabella Foglio!A5`` (costi, entrate, entrate pluriennali,
+  triennale, pluriennale, confronto, riepilogo, ignora), ``colonne Foglio!A5`` (``A:I``:
+  where it starts and ends, for tables side by side), ``fine Foglio!A5`` (its last row),
+  ``totali Foglio!A5`` (``sotto`` / ``sopra`` the lines they close), ``livelli
+  Foglio!A5`` (heading levels outermost first: ``obiettivo; azione``);
 - ``colonna Foglio!D4`` (the header cell of a column): ``voce``, ``gruppo area`` /
   ``gruppo obiettivo`` / ``gruppo servizio`` / ``gruppo azione``, ``codice``, ``note``,
   ``ignora``, ``importo 2021`` / ``budget 2021`` / ``consuntivo 2019`` / ``assestato 2020``
@@ -48,7 +51,7 @@ OWNED_SHEETS = frozenset(
 )
 CONFIG_HEADER = ("Chiave", "Valore", "Sicurezza", "Alternative considerate", "Perché")
 
-TableKey = tuple[str, int]  # (sheet casefolded, header row)
+TableKey = tuple[str, int, int | None]  # (sheet casefolded, header row, first column)
 
 
 @dataclass
@@ -67,17 +70,44 @@ class LayoutConfig:
     table_end: dict[TableKey, int] = field(default_factory=dict)
     table_totals: dict[TableKey, str] = field(default_factory=dict)
     table_levels: dict[TableKey, list[str]] = field(default_factory=dict)
+    table_rows: dict[TableKey, list[int]] = field(default_factory=dict)  # its header rows
     column_roles: dict[tuple[str, int, int], str] = field(default_factory=dict)
     column_channels: dict[str, str] = field(default_factory=dict)  # normalised header -> code
+    column_channel_keys: list[tuple[str, str]] = field(default_factory=list)  # as written
     row_roles: dict[tuple[str, int], str] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (cell, Italian message)
     source: str | None = None  # "_pdz", "nomi definiti"
 
-    def stated_for(self, sheet: str) -> bool:
-        """True when anything is stated about a sheet's tables."""
+    def anchors(self, sheet: str) -> dict[tuple[int, int | None], dict]:
+        """The tables stated on a sheet, by their lowest header row and first column (None
+        when stated by row only): their header rows, columns and last row where stated
+        (empty when nothing is stated about the sheet's tables)."""
         key = sheet.casefold()
-        return key in self.bands or any(k[0] == key for k in (
-            *self.table_kind, *self.table_cols, *self.table_end))
+        out: dict[tuple[int, int | None], dict] = {}
+        for rows in self.bands.get(key, []):
+            out.setdefault((rows[-1], None), {})["rows"] = rows
+        for table_keys in (self.table_kind, self.table_cols, self.table_end, self.table_totals,
+                           self.table_levels, self.table_rows):
+            for s, r, c in table_keys:
+                if s == key:
+                    out.setdefault((r, c), {})
+        for field_name, values in (("rows", self.table_rows), ("cols", self.table_cols),
+                                   ("end", self.table_end)):
+            for (s, r, c), value in values.items():
+                if s == key:
+                    out[(r, c)][field_name] = value
+        # a table stated by its cell and by its row alone is one table
+        for (r, c) in [k for k in out if k[1] is not None]:
+            if (r, None) in out:
+                merged = {**out.pop((r, None)), **out[(r, c)]}
+                out[(r, c)] = merged
+        return out
+
+    def table_value(self, values: dict, sheet: str, row: int, col: int):
+        """What a table key states for the table at (row, first column), if anything."""
+        key = sheet.casefold()
+        hit = values.get((key, row, col))
+        return hit if hit is not None else values.get((key, row, None))
 
 
 def split_list(value: object, known: list[str] | None = None) -> list[str]:
@@ -97,7 +127,27 @@ def split_list(value: object, known: list[str] | None = None) -> list[str]:
         if part.casefold() in known_cf or "," not in part:
             out.append(part)
         else:
-            out.extend(p.strip().strip("'") for p in part.split(",") if p.strip())
+            out.extend(_comma_items(part, known_cf))
+    return out
+
+
+def _comma_items(text: str, known_cf: set[str]) -> list[str]:
+    """Split on commas, but keep together the pieces that make a known name
+    («Area Uno, Area, Due» with a sheet «Area, Due» -> «Area Uno», «Area, Due»)."""
+    known = {re.sub(r"\s*,\s*", ",", k) for k in known_cf}
+    tokens = [t.strip().strip("'") for t in text.split(",")]
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        take = 1
+        for j in range(len(tokens), i + 1, -1):
+            if ",".join(tokens[i:j]).casefold() in known:
+                take = j - i
+                break
+        item = ", ".join(tokens[i:i + take])
+        if item:
+            out.append(item)
+        i += take
     return out
 
 
@@ -138,6 +188,14 @@ def _rows(where: str) -> list[int] | None:
     return list(range(min(a, b), max(a, b) + 1))
 
 
+def _anchor(where: str) -> tuple[int, int | None] | None:
+    """``5`` -> (5, None); ``K5`` -> (5, 11): a table by its header row (and first column)."""
+    m = re.fullmatch(r"\$?([A-Za-z]{1,3})?\$?(\d+)", where.strip())
+    if not m:
+        return None
+    return int(m.group(2)), (col_index(m.group(1)) if m.group(1) else None)
+
+
 def _col_span(value: str) -> tuple[int, int] | None:
     m = re.fullmatch(r"\s*\$?([A-Za-z]{1,3})\s*[:-]\s*\$?([A-Za-z]{1,3})\s*", value)
     if not m:
@@ -146,7 +204,7 @@ def _col_span(value: str) -> tuple[int, int] | None:
     return min(a, b), max(a, b)
 
 
-_TABLE_KEYS = ("tabella", "colonne", "fine", "totali", "livelli")
+_TABLE_KEYS = ("tabella", "colonne", "fine", "totali", "livelli", "intestazione")
 
 
 def read_config(grid: WorkbookGrid) -> LayoutConfig:
@@ -196,7 +254,7 @@ def read_config(grid: WorkbookGrid) -> LayoutConfig:
             cfg.ignore_sheets = split_list(text, known)
         elif simple == "riepiloghi":
             cfg.summary_sheets = split_list(text, known)
-        elif simple == "intestazione":
+        elif simple == "intestazione" and "!" not in raw_key:
             for item in split_list(text.replace(",", ";"), known):
                 ref = split_ref(item)
                 rows = _rows(ref[1]) if ref else None
@@ -213,6 +271,7 @@ def read_config(grid: WorkbookGrid) -> LayoutConfig:
                 cfg.column_roles[(ref[0].casefold(), row, col)] = text
             else:
                 cfg.column_channels[normalise_label(rest)] = text.upper()
+                cfg.column_channel_keys.append((rest.strip(), text.upper()))
         elif word == "riga" and rest:
             ref = split_ref(rest)
             rows = _rows(ref[1]) if ref else None
@@ -230,13 +289,20 @@ def read_config(grid: WorkbookGrid) -> LayoutConfig:
 def _table_key(cfg: LayoutConfig, where: str, word: str, rest: str, text: str,
                raw_key: str) -> None:
     ref = split_ref(rest)
-    rows = _rows(ref[1]) if ref else None
-    if ref is None or rows is None:
+    anchor = _anchor(ref[1]) if ref else None
+    if ref is None or anchor is None:
         _bad(cfg, where, raw_key, rest)
         return
-    key = (ref[0].casefold(), rows[-1])
+    key = (ref[0].casefold(), *anchor)
+    rows = [anchor[0]]
     value = normalise_label(text)
-    if word == "tabella":
+    if word == "intestazione":
+        band = _rows(text.split("!")[-1].strip())
+        if band is None or rows[-1] not in band:
+            _bad(cfg, where, raw_key, text)
+            return
+        cfg.table_rows[key] = band
+    elif word == "tabella":
         if value not in TABLE_KINDS:
             _bad(cfg, where, raw_key, text)
             return

@@ -466,8 +466,11 @@ def _coverage(st: ReadState, t: _Total, scope: str, position: str, table_lines: 
             if g is None:
                 return None
             return [s for s in st.group_lines(g) if s < t.seq_at]
-        if scope == "table":
-            return table_lines[:t.table_at]
+        if scope == "table":  # since the previous total of the whole table (sections)
+            start = max((o.table_at for o in totals if o.rd.row < t.rd.row
+                         and o.own is None and o.scope not in LEVELS and o.scope != "grand"),
+                        default=0)
+            return table_lines[start:t.table_at]
         return list(range(t.seq_at))
     # above: the lines after it, up to the next total of the same or an outer scope
     end = len(table_lines)
@@ -553,7 +556,11 @@ def _resolve_totals(st: ReadState, table: TableLayout, totals: list[_Total],
     if stated is not None:
         table.decisions.append(Decision(f"totali {table.anchor}", position, SURE_STATED,
                                         "indicato nel foglio «_pdz»"))
-    elif n:
+    elif not n:
+        table.decisions.append(Decision(
+            f"totali {table.anchor}", position, SURE_HIGH,
+            "i totali sono formule o titoli con importo: chiudono le righe che sommano"))
+    else:
         if below != above:
             sure = SURE_HIGH if max(below, above) == n else SURE_MEDIUM
             why = "i totali tornano con le righe " + (

@@ -119,6 +119,7 @@ def infer_layout(grid: WorkbookGrid, catalog: Catalog, config: LayoutConfig,
             "di intestazione nel foglio «_pdz», oppure generare la mappa con «pdz-xl mappa».",
             file=grid.source)
     plan_year, comparison, year_decisions = _years(cost, config, assumptions, grid)
+    year_decisions += _stated_workbook_keys(config)
     for t in cost:
         _mark_secondary(t, plan_year)
     layout = WorkbookLayout(source=grid.source, plan_year=plan_year,
@@ -151,11 +152,13 @@ def infer_layout(grid: WorkbookGrid, catalog: Catalog, config: LayoutConfig,
                 rt.long_lines[id(t)] = infer_long_rows(rt.state, ss, t, data, resolve)
             else:
                 hint = _voce_hint(t)
-                key = (sl.name.casefold(), t.header_row)
-                if key in config.table_levels:
-                    hint = tuple(config.table_levels[key])
+                levels = config.table_value(config.table_levels, sl.name, t.header_row,
+                                            t.first_col)
+                if levels:
+                    hint = tuple(levels)
                 infer_cost_rows(rt.state, ss, t, data, stated_rows, hint,
-                                config.table_totals.get(key),
+                                config.table_value(config.table_totals, sl.name,
+                                                   t.header_row, t.first_col),
                                 t is [x for x in sl.tables if x.kind == KIND_COST][-1])
             prev = t
     for t in layout.tables():
@@ -208,21 +211,15 @@ def sheets_to_read(grid: WorkbookGrid, config: LayoutConfig, assumptions: list[s
 
 
 def _stated_regions(config: LayoutConfig, sheet: str) -> dict:
-    key = sheet.casefold()
-    out: dict = {}
-    if key in config.bands:
-        out["bands"] = config.bands[key]
-    out["cols"] = {r: span for (s, r), span in config.table_cols.items() if s == key}
-    out["ends"] = {r: end for (s, r), end in config.table_end.items() if s == key}
-    return out
+    return {"anchors": config.anchors(sheet)}
 
 
 def _table(sheet: SheetGrid, reg: Region, resolve, config: LayoutConfig,
            summary_sheet: bool) -> TableLayout | None:
-    key = (sheet.name.casefold(), reg.header_row)
     stated_cols: dict[int, ColumnRole] = {}
     for (s, r, c), text in config.column_roles.items():
-        if s == key[0] and r == reg.header_row:
+        if s == sheet.name.casefold() and r == reg.header_row and \
+                (reg.first_col <= c <= reg.last_col or not config.anchors(sheet.name)):
             header = " / ".join(reg.headers.get(c, []))
             role = parse_column_role(text, c, header, resolve)
             if role is not None:
@@ -234,7 +231,8 @@ def _table(sheet: SheetGrid, reg: Region, resolve, config: LayoutConfig,
         return None
     body = reg.body_rows()
     kind, why, long_shape = classify(sheet, body, roles, resolve)
-    stated_kind = config.table_kind.get(key)
+    stated_kind = config.table_value(config.table_kind, sheet.name, reg.header_row,
+                                     reg.first_col)
     sure = SURE_HIGH
     if stated_kind:
         kind, why, sure = stated_kind, "indicato nel foglio «_pdz»", SURE_STATED
@@ -283,6 +281,24 @@ def _voce_hint(t: TableLayout) -> tuple[str, ...]:
     if voce is None or not voce.header:
         return ()
     return header_meaning(voce.header.split(" / ")[-1], lambda s: (None, None)).levels
+
+
+def _stated_workbook_keys(config: LayoutConfig) -> list[Decision]:
+    """The workbook-wide keys a ``_pdz`` sheet states, to be written back as they are."""
+    from ..money import format_eur
+
+    out = []
+    for key, names in (("fogli", config.sheets), ("ignora_fogli", config.ignore_sheets),
+                       ("riepiloghi", config.summary_sheets)):
+        if names:
+            out.append(Decision(key, "; ".join(names), SURE_STATED, "indicato"))
+    if config.tolerance_cents is not None:
+        out.append(Decision("tolleranza", format_eur(config.tolerance_cents, symbol=False),
+                            SURE_STATED, "tolleranza di arrotondamento in euro"))
+    for header, code in config.column_channel_keys:
+        out.append(Decision(f"colonna {header}", code, SURE_STATED,
+                            "canale di ogni colonna con questa intestazione"))
+    return out
 
 
 def _years(cost: list[TableLayout], config: LayoutConfig, assumptions: list[str],

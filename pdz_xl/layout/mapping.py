@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 from ..cells import a1, col_letters
+from ..changeset import CellStyle, CellWrite, OwnedSheet
 from ..channels.catalog import normalise_label
-from .config import CONFIG_SHEET
+from .config import CONFIG_HEADER, CONFIG_SHEET
 from .model import (
     COL_AMOUNT,
     COL_CHANNEL,
@@ -22,6 +23,7 @@ from .model import (
     COL_IGNORE,
     COL_NOTE,
     COL_TRIENNIO,
+    COL_UNKNOWN,
     COL_VOCE,
     COL_YEAR_NAME,
     KIND_COST,
@@ -50,7 +52,7 @@ def column_role_text(role: ColumnRole) -> str:
     if role.role in (COL_VOCE, COL_CODE, COL_NOTE, COL_IGNORE, COL_TRIENNIO, COL_CHANNEL_NAME,
                      COL_YEAR_NAME):
         return role.role
-    return COL_IGNORE
+    return COL_UNKNOWN  # read again as unknown (and noted); write what it is to say so
 
 
 def parse_column_role(text: str, col: int, header: str, resolve) -> ColumnRole | None:
@@ -92,7 +94,13 @@ def parse_column_role(text: str, col: int, header: str, resolve) -> ColumnRole |
 def table_decisions(t: TableLayout) -> list[Decision]:
     """Every decision about one table, as ``_pdz`` rows (inferred ones carry their
     certainty and alternatives)."""
-    out = [Decision(f"tabella {_anchor(t)}", t.kind, SURE_HIGH, t.title or "")]
+    kind = next((d for d in t.decisions if d.key.startswith("tabella ")), None)
+    out = [Decision(f"tabella {_anchor(t)}", t.kind, kind.sure if kind else SURE_HIGH,
+                    kind.why if kind else (t.title or ""))]
+    if len(t.header_rows) > 1:
+        out.append(Decision(f"intestazione {_anchor(t)}",
+                            f"{t.header_rows[0]}:{t.header_row}", SURE_HIGH,
+                            "intestazione su più righe"))
     out.append(Decision(f"colonne {_anchor(t)}",
                         f"{col_letters(t.first_col)}:{col_letters(t.last_col)}", SURE_HIGH,
                         "da dove a dove va la tabella"))
@@ -108,25 +116,18 @@ def table_decisions(t: TableLayout) -> list[Decision]:
         extra = [d for d in t.decisions if d.key.startswith("totali ")]
         out.extend(extra or [Decision(f"totali {_anchor(t)}", t.totals, SURE_HIGH,
                                       "nessun totale da verificare")])
-    out.extend(d for d in t.decisions if not d.key.startswith("totali "))
+    out.extend(d for d in t.decisions if not d.key.startswith(("totali ", "tabella ")))
     return out
 
 
 def _anchor(t: TableLayout) -> str:
-    return f"{ref_sheet(t.sheet)}!{t.header_row}"
+    return t.anchor
 
 
 def layout_rows(layout: WorkbookLayout) -> list[Decision]:
     """The whole layout as ``_pdz`` rows, workbook keys first."""
     out = list(layout.decisions)
     for sheet in layout.sheets:
-        if sheet.tables:
-            bands = "; ".join(
-                f"{ref_sheet(sheet.name)}!{t.header_rows[0]}"
-                + (f":{t.header_row}" if len(t.header_rows) > 1 else "")
-                for t in dict((t.header_row, t) for t in sheet.tables).values())
-            out.append(Decision("intestazione", bands, SURE_HIGH,
-                                f"righe di intestazione del foglio «{sheet.name}»"))
         for t in sheet.tables:
             out.extend(table_decisions(t))
     return out
@@ -138,4 +139,37 @@ def ref_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'" if "!" in name or "'" in name else name
 
 
-__all__ = ["CONFIG_SHEET", "column_role_text", "layout_rows", "parse_column_role"]
+_HEAD = CellStyle(bold=True, fill="D9E1F2")
+_SURE_FILL = {SURE_STATED: "DDEBF7", "alta": "E2EFDA", "media": "FFF2CC", "bassa": "F8CBAD"}
+
+
+def mapping_sheet(layout: WorkbookLayout) -> OwnedSheet:
+    """The ``_pdz`` sheet describing the whole layout, one decision per row: correcting a
+    value (column B) and reading again applies it; the other columns say how sure the
+    reading was and what else it considered."""
+    cells = [
+        CellWrite(cell="A1", value="Mappa della cartella per pdz-xl",
+                  style=CellStyle(bold=True, font_size=13)),
+        CellWrite(cell="A2", value="Ogni riga è una decisione della lettura: correggere il "
+                  "valore nella colonna B e rileggere. «indicata» = scritta da voi; alta / "
+                  "media / bassa = quanto la lettura è sicura."),
+    ]
+    for i, text in enumerate(CONFIG_HEADER):
+        cells.append(CellWrite(cell=f"{'ABCDE'[i]}4", value=text, style=_HEAD))
+    row = 5
+    for d in layout_rows(layout):
+        cells += [
+            CellWrite(cell=f"A{row}", value=d.key),
+            CellWrite(cell=f"B{row}", value=d.value),
+            CellWrite(cell=f"C{row}", value=d.sure,
+                      style=CellStyle(fill=_SURE_FILL.get(d.sure, "FFFFFF"))),
+            CellWrite(cell=f"D{row}", value="; ".join(d.alternatives)),
+            CellWrite(cell=f"E{row}", value=d.why),
+        ]
+        row += 1
+    return OwnedSheet(name=CONFIG_SHEET, cells=cells, freeze="A5",
+                      column_widths={"A": 42, "B": 28, "C": 11, "D": 48, "E": 60})
+
+
+__all__ = ["CONFIG_SHEET", "column_role_text", "layout_rows", "mapping_sheet",
+           "parse_column_role"]

@@ -138,11 +138,14 @@ class TableLayout:
 
     @property
     def anchor(self) -> str:
-        """``Foglio!R``: how the ``_pdz`` sheet names this table."""
+        """``Foglio!A5``: how the ``_pdz`` sheet names this table (the first cell of its
+        lowest header row)."""
+        from ..cells import col_letters
+
         name = self.sheet
         if "!" in name or "'" in name:
             name = "'" + name.replace("'", "''") + "'"
-        return f"{name}!{self.header_row}"
+        return f"{name}!{col_letters(self.first_col)}{self.header_row}"
 
     def cols(self, *roles: str) -> list[ColumnRole]:
         """Columns with one of ``roles``, left to right."""

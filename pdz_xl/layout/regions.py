@@ -248,17 +248,11 @@ class _Band:
     texts: dict[int, list[str]]
     meanings: dict[int, HeaderMeaning]
     row_cols: dict[int, set[int]] = field(default_factory=dict)  # header cells per row
+    spec: dict = field(default_factory=dict)  # what «_pdz» states about it
 
 
-def find_bands(sheet: SheetGrid, resolve, stated_rows: list[list[int]] | None = None
-               ) -> list[_Band]:
-    """Header bands of a sheet, top to bottom (``stated_rows``: only these bands)."""
-    if stated_rows is not None:
-        out = []
-        for rows in stated_rows:
-            per_row = {r: set(sheet.rows.get(r, {})) for r in rows}
-            out.append(_Band(rows, *_band_meanings(sheet, rows, resolve, per_row), per_row))
-        return out
+def find_bands(sheet: SheetGrid, resolve) -> list[_Band]:
+    """Header bands of a sheet, top to bottom."""
     candidates: list[tuple[int, set[int]]] = []
     for r, cells in sheet.iter_rows():
         cols = header_columns(cells, resolve)
@@ -444,16 +438,21 @@ def _same_records(sheet: SheetGrid, body: list[int], left: int, col: int) -> boo
 def find_regions(sheet: SheetGrid, resolve, stated: dict | None = None) -> list[Region]:
     """Every table region of a sheet, in reading order (top to bottom, left to right).
 
-    ``stated`` (from ``_pdz``): ``bands`` (list of row lists), ``cols`` (anchor row ->
-    (first, last) column), ``ends`` (anchor row -> last body row).
+    ``stated`` (from ``_pdz``): ``anchors``, the tables the sheet holds by their (lowest)
+    header row, each with its header ``rows``, its ``cols`` (first, last) and its ``end``
+    row when stated — only those tables are read.
     """
     stated = stated or {}
+    anchors: dict[tuple[int, int | None], dict] = stated.get("anchors") or {}
+    anchor_rows = {r for r, _ in anchors}
     regions: list[Region] = []
     claimed: list[tuple[int, int, int, int]] = []
     for xt in getattr(sheet, "tables", ()):
         r1, c1, r2, c2 = xt.ref
         h = max(xt.header_rows, 0)
         header_rows = list(range(r1, r1 + h)) or [r1]
+        if anchors and header_rows[-1] not in anchor_rows:
+            continue
         texts, meanings = _band_meanings(sheet, header_rows, resolve)
         if not xt.header_rows:
             texts = {c1 + i: [name] for i, name in enumerate(xt.columns)}
@@ -461,25 +460,37 @@ def find_regions(sheet: SheetGrid, resolve, stated: dict | None = None) -> list[
         regions.append(Region(sheet, header_rows, c1, c2, r1 + h, r2, texts, meanings,
                               excel_table=xt.name, totals_rows=xt.totals_rows))
         claimed.append((r1, c1, r2, c2))
-    bands = find_bands(sheet, resolve, stated.get("bands"))
-    bands = [b for b in bands if not any(r1 <= b.rows[-1] <= r2 and
-                                         any(c1 <= c <= c2 for c in b.texts)
-                                         for r1, c1, r2, c2 in claimed)]
+    if anchors:
+        bands = _stated_bands(sheet, resolve, anchors, {reg.header_row for reg in regions})
+    else:
+        bands = find_bands(sheet, resolve)
+        bands = [b for b in bands if not any(r1 <= b.rows[-1] <= r2 and
+                                             any(c1 <= c <= c2 for c in b.texts)
+                                             for r1, c1, r2, c2 in claimed)]
     max_row = sheet.max_row
     pending: list[Region] = []
+    fixed: set[int] = set()  # regions whose columns are stated
+    ends: dict[tuple[int, int], int] = {}
     for i, band in enumerate(bands):
         bottom = band.rows[-1]
-        nxt = bands[i + 1].rows[0] if i + 1 < len(bands) else max_row + 1
+        nxt = next((b.rows[0] for b in bands[i + 1:] if b.rows[0] > bottom), max_row + 1)
         sample = [r for r in range(bottom + 1, min(nxt, bottom + 400)) if r in sheet.rows]
-        spans = stated.get("cols", {}).get(bottom)
+        spans = band.spec.get("cols")
         segs = [spans] if spans else _segments(band, sheet, sample)
+        if band.spec.get("col") is not None and not spans:  # stated by its first cell
+            segs = [sg for sg in segs if sg[0] <= band.spec["col"] <= sg[1]]
         for c1, c2 in segs:
+            if band.spec.get("end"):
+                ends[(bottom, c1)] = band.spec["end"]
             used = [r for r in band.rows
                     if any(c1 <= c <= c2 for c in band.row_cols.get(r, ()))] or band.rows
-            rows = list(range(used[0], used[-1] + 1))
-            pending.append(Region(sheet, rows, c1, c2, rows[-1] + 1, max_row,
-                                  {c: t for c, t in band.texts.items() if c1 <= c <= c2},
-                                  {c: m for c, m in band.meanings.items() if c1 <= c <= c2}))
+            rows = list(range(used[0], used[-1] + 1)) if not spans else band.rows
+            reg = Region(sheet, rows, c1, c2, rows[-1] + 1, max_row,
+                         {c: t for c, t in band.texts.items() if c1 <= c <= c2},
+                         {c: m for c, m in band.meanings.items() if c1 <= c <= c2})
+            pending.append(reg)
+            if spans:
+                fixed.add(id(reg))
     for reg in pending:  # each body stops at the next band over its columns
         for other in pending:
             if other.header_rows[0] > reg.header_row and other.header_rows[0] <= reg.last_row \
@@ -489,15 +500,33 @@ def find_regions(sheet: SheetGrid, resolve, stated: dict | None = None) -> list[
             if reg.header_row < r1 <= reg.last_row and c1 <= reg.last_col and \
                     c2 >= reg.first_col:
                 reg.last_row = r1 - 1
-        end = stated.get("ends", {}).get(reg.header_row)
+        end = ends.get((reg.header_row, reg.first_col))
         if end:
             reg.last_row = min(reg.last_row, end)
     for reg in pending:
-        _take_label_columns(reg, pending)
+        if id(reg) not in fixed:
+            _take_label_columns(reg, pending)
         _trim(reg)
     regions.extend(pending)
     regions.sort(key=lambda g: (g.header_rows[0], g.first_col))
     return regions
+
+
+def _stated_bands(sheet: SheetGrid, resolve, anchors: dict[tuple[int, int | None], dict],
+                  skip: set[int]) -> list[_Band]:
+    """The header bands of the tables ``_pdz`` states (restricted to their columns)."""
+    out = []
+    for (bottom, col), spec in sorted(anchors.items(), key=lambda kv: (kv[0][0],
+                                                                     kv[0][1] or 0)):
+        if bottom in skip:
+            continue
+        rows = spec.get("rows") or [bottom]
+        span = spec.get("cols")
+        per_row = {r: {c for c in sheet.rows.get(r, {})
+                       if span is None or span[0] <= c <= span[1]} for r in rows}
+        out.append(_Band(rows, *_band_meanings(sheet, rows, resolve, per_row), per_row,
+                         {**spec, "col": col}))
+    return out
 
 
 def _take_label_columns(reg: Region, all_regions: list[Region]) -> None:
