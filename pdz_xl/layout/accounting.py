@@ -226,7 +226,7 @@ def _referenced_line(formula: str | None, own_sheet: str, owner: dict[str, int],
         return None
     for sheet, r1, c1, r2, c2 in areas:
         for r in range(r1, min(r2, r1 + 500) + 1):
-            for c in range(c1, c2 + 1):
+            for c in range(c1, min(c2, c1 + 50) + 1):
                 ref = sheet_ref(sheet or own_sheet, r, c)
                 other = owner.get(ref)
                 if other is not None and other != own_id:

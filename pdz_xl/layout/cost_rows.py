@@ -174,8 +174,8 @@ def _aggregate_rows(rd: RowData, table: TableLayout) -> set[int] | None:
         got: set[int] = set()
         for sheet, r1, c1, r2, c2 in areas:
             if sheet not in (None, table.sheet) or not (c1 <= c <= c2):
-                continue
-            got.update(range(r1, r2 + 1))
+                continue  # (a range over the whole column counts only the table's rows)
+            got.update(range(r1, min(r2, table.last_row) + 1))
         got.discard(rd.row)
         explicit = f.lstrip("= ").upper().startswith(("SUM", "SOMMA", "SUBTOTAL"))
         if len(got) >= 2 or (got and explicit):

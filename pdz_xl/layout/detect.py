@@ -15,6 +15,7 @@ from ..plan import Plan, ReadNote
 from .accounting import account
 from .amounts import AmountReader
 from .config import read_config
+from .duplicates import summary_tables
 from .execute import execute_layout
 from .infer import infer_layout
 
@@ -49,9 +50,23 @@ def _detect(grid: WorkbookGrid, catalog: Catalog | None) -> Plan:
     amounts = AmountReader()
     amounts.notes.extend(extend_from_workbook(catalog, grid))
     config = read_config(grid)
+    catalog_notes = list(amounts.notes)
     for cell, message in config.problems:
         amounts.note("PDZ010", "avviso", cell, message)
     layout, runtime = infer_layout(grid, catalog, config, amounts)
+    repeated = summary_tables(layout, runtime)
+    if repeated:  # read again, those tables as summaries (their notes would repeat too)
+        amounts = AmountReader(notes=list(catalog_notes))
+        for cell, message in config.problems:
+            amounts.note("PDZ010", "avviso", cell, message)
+        layout, runtime = infer_layout(grid, catalog, config, amounts, repeated)
+        for t in layout.tables():
+            why = repeated.get((t.sheet.casefold(), t.header_row, t.first_col))
+            if why:
+                layout.assumptions.append(
+                    f"la tabella {t.anchor} {why}: letta come riepilogo, non come altre "
+                    "righe di costo (indicarlo nel foglio «_pdz», chiave «tabella "
+                    f"{t.anchor}», se non è così).")
     for message, cell in layout_ambiguities(layout):
         amounts.note("PDZ012", "avviso", cell, message)
     plan = execute_layout(layout, runtime, catalog, amounts)

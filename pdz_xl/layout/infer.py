@@ -89,8 +89,11 @@ def make_resolver(catalog: Catalog, config: LayoutConfig):
 
 
 def infer_layout(grid: WorkbookGrid, catalog: Catalog, config: LayoutConfig,
-                 amounts: AmountReader) -> tuple[WorkbookLayout, Runtime]:
-    """The layout of a workbook, and what was read to infer it."""
+                 amounts: AmountReader, summaries: dict | None = None
+                 ) -> tuple[WorkbookLayout, Runtime]:
+    """The layout of a workbook, and what was read to infer it. ``summaries``: cost tables
+    found to repeat other sheets ((sheet, header row, first column) -> why), read as
+    summaries."""
     resolve = make_resolver(catalog, config)
     assumptions: list[str] = []
     rt = Runtime()
@@ -102,7 +105,7 @@ def infer_layout(grid: WorkbookGrid, catalog: Catalog, config: LayoutConfig,
         sl = SheetLayout(sheet.name)
         summary_sheet = sheet.name.casefold() in {s.casefold() for s in config.summary_sheets}
         for reg in find_regions(sheet, resolve, _stated_regions(config, sheet.name)):
-            t = _table(sheet, reg, resolve, config, summary_sheet)
+            t = _table(sheet, reg, resolve, config, summary_sheet, summaries or {})
             if t is not None:
                 sl.tables.append(t)
         if sl.tables and all(t.kind != KIND_COST for t in sl.tables) and any(
@@ -215,7 +218,7 @@ def _stated_regions(config: LayoutConfig, sheet: str) -> dict:
 
 
 def _table(sheet: SheetGrid, reg: Region, resolve, config: LayoutConfig,
-           summary_sheet: bool) -> TableLayout | None:
+           summary_sheet: bool, summaries: dict) -> TableLayout | None:
     stated_cols: dict[int, ColumnRole] = {}
     for (s, r, c), text in config.column_roles.items():
         if s == sheet.name.casefold() and r == reg.header_row and \
@@ -240,6 +243,11 @@ def _table(sheet: SheetGrid, reg: Region, resolve, config: LayoutConfig,
         kind = KIND_PLURIENNALE if len({r.year for r in roles.values()
                                         if r.role == COL_AMOUNT}) > 1 else KIND_SUMMARY
         why, sure = "foglio di riepilogo indicato in «_pdz»", SURE_STATED
+    elif kind == KIND_COST and (sheet.name.casefold(), reg.header_row,
+                                reg.first_col) in summaries:
+        kind = KIND_SUMMARY
+        why = summaries[(sheet.name.casefold(), reg.header_row, reg.first_col)]
+        sure = SURE_MEDIUM
     hint = ()
     voce = next((r for r in roles.values() if r.role == COL_VOCE), None)
     if voce is not None:
@@ -329,7 +337,8 @@ def _years(cost: list[TableLayout], config: LayoutConfig, assumptions: list[str]
     if plan_year is None:
         raise LayoutError("non riesco a stabilire l'anno del piano: scriverlo nel foglio "
                           "«_pdz» (chiave «anno_piano»).", file=grid.source)
-    earlier = [y for y in all_years if y < plan_year]
+    earlier = [y for y in plan_years if y < plan_year] or [y for y in all_years
+                                                            if y < plan_year]
     comparison = config.comparison_year or (earlier[-1] if earlier else None)
     if config.plan_year is None and len(all_years) > 1:
         assumptions.append(f"anno del piano {plan_year}, anno di confronto {comparison}: "
@@ -364,9 +373,10 @@ def _triennium_start(cost: list[TableLayout]) -> int | None:
     for t in cost:
         if not any(r.role == "triennio" for r in t.columns.values()):
             continue
-        years = sorted({r.year for r in t.columns.values() if r.role == COL_AMOUNT and r.year})
+        years = sorted({r.year for r in t.columns.values() if r.role == COL_AMOUNT and r.year
+                        and (r.kind or "anno") in PLAN_KINDS})
         if len(years) >= 2 and years == list(range(years[0], years[0] + len(years))):
-            return years[0]
+            return years[-3] if len(years) > 3 else years[0]  # 2020 | 2021 2022 2023
     return None
 
 
@@ -392,7 +402,18 @@ def _mark_secondary(t: TableLayout, plan_year: int) -> None:
     for r in t.columns.values():
         if r.role == COL_AMOUNT:
             by_year.setdefault(r.year or 0, []).append(r)
+    budget_years = {y for y, roles in by_year.items()
+                    if any((r.kind or "anno") in PLAN_KINDS for r in roles)}
     for year, roles in by_year.items():
+        # a consuntivo (or PO, pre-consuntivo) looks back: beside the budget columns of
+        # the plan it is kept apart, not taken as that year's budget
+        if year not in budget_years and budget_years and year < min(budget_years):
+            for r in roles:
+                if (r.kind or "anno") not in PLAN_KINDS:
+                    r.secondary = True
+                    r.why = (r.why + "; " if r.why else "") + \
+                        "colonna di consuntivo: tenuta a parte"
+            continue
         if len(roles) < 2:
             continue
         order = _PRIMARY_ORDER if year in (plan_year, 0) else _PAST_ORDER

@@ -125,7 +125,8 @@ def _has_azioni(labels: list[tuple[int, str]]) -> bool:
 
 
 def _all_groups(sheet: SheetGrid, labels: list[tuple[int, str]], values: list[int]) -> bool:
-    """Every labelled row names an area or an obiettivo and has amounts: a summary."""
+    """Every labelled row names a group (area, obiettivo, servizio, azione) and has
+    amounts — no voce under them: a summary of groups."""
     def valued(r: int) -> bool:
         cells = sheet.rows.get(r, {})
         return any(c in cells and cells[c].value is not None for c in values)
@@ -136,7 +137,7 @@ def _all_groups(sheet: SheetGrid, labels: list[tuple[int, str]], values: list[in
         return False
     for r, t in labels:
         h = heading_of(t, bold=True)
-        if h is None or h.level not in ("area", "obiettivo"):
+        if h is None:
             num = numbering_of(t)
             if num is None or num.depth != 1:
                 return False

@@ -159,6 +159,9 @@ def summary_group_key(text: str, resolve_channel=None) -> str | None:
         return f"obiettivo:{int(m.group(1))}"
     if _AREA_RE.match(t):
         return f"area:{normalise_label(t)}"
+    h = heading_of(t, bold=True)
+    if h is not None and h.level in ("servizio", "azione"):
+        return f"{h.level}:{normalise_label(t)}"
     if resolve_channel is not None:
         code, _ = resolve_channel(t)
         if code:

@@ -9,14 +9,20 @@ from ..plan import Plan
 
 
 def group_sums(plan: Plan, year: int) -> dict[str, int]:
-    """``area:<label>`` / ``obiettivo:<n>`` -> sum of the lines' amounts of ``year``."""
+    """``area:<label>`` / ``obiettivo:<n>`` / ``servizio:<label>`` / ``azione:<label>``, and
+    ``label:<label>`` for any group -> sum of the lines' amounts of ``year``."""
     sums: dict[str, int] = defaultdict(int)
     for ln in plan.lines:
+        amount = ln.amount(year)
         for g in ln.groups:
             if g.level == "area":
-                sums[f"area:{normalise_label(g.text or g.label)}"] += ln.amount(year)
+                sums[f"area:{normalise_label(g.text or g.label)}"] += amount
             elif g.level == "obiettivo" and g.number is not None:
-                sums[f"obiettivo:{g.number}"] += ln.amount(year)
+                sums[f"obiettivo:{g.number}"] += amount
+            elif g.level in ("servizio", "azione"):
+                sums[f"{g.level}:{normalise_label(g.text or g.label)}"] += amount
+            for name in {normalise_label(g.text or g.label), normalise_label(g.label)}:
+                sums[f"label:{name}"] += amount
     return dict(sums)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ..channels.catalog import normalise_label
 from ..formula_refs import sum_formula
+from ..layout.labels import strip_numbering
 from ..plan import SummaryRow, SummaryTable
 from .engine import Checker, value_fix
 from .groups import group_sums, lines_total
@@ -65,8 +66,13 @@ def _rows_against_detail(ck: Checker, table: SummaryTable, sums: dict[str, int])
     levels = {k.partition(":")[0] for k in sums}
     matched = False
     for row in table.rows:
-        if row.is_total or row.values.get(key) is None or row.group_key is None:
+        if row.is_total or row.values.get(key) is None:
             continue
+        if row.group_key is None:  # a group named without its level word: by its name
+            by_name = f"label:{normalise_label(strip_numbering(row.label))}"
+            if by_name not in sums:
+                continue
+            row = row.model_copy(update={"group_key": by_name})
         group = _match_group(row.group_key, sums)
         if group is None and row.group_key.partition(":")[0] not in levels:
             continue  # grouped differently from the detail (obiettivi vs aree): not comparable
