@@ -10,6 +10,7 @@ reconcile wins; totals that reconcile in neither are kept as written (the slips)
 
 from __future__ import annotations
 
+import re
 from collections import ChainMap
 from dataclasses import dataclass
 
@@ -96,6 +97,11 @@ def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
         if rd.blank:
             continue
         if rd.row in worded:
+            head = None if flat_cols else _total_as_heading(rd, data, i, kinds)
+            if head is not None:  # «TOTALE OBIETTIVO 1: X» over its lines: it heads them
+                heads[rd.row] = head
+                kinds[rd.row] = ROW_HEADING
+                continue
             kinds[rd.row] = ROW_TOTAL
             totals_by_label.add(rd.row)
             continue
@@ -300,6 +306,41 @@ def _walk(st: ReadState, sheet: SheetState, table: TableLayout, data: list[RowDa
     if last_on_sheet:
         ends |= {id(g) for g in sheet.stack}
     _resolve_totals(st, table, totals, table_lines, ykeys, base, stated_totals, ends)
+
+
+def _total_as_heading(rd: RowData, data: list[RowData], i: int, kinds: dict[int, str]
+                      ) -> Head | None:
+    """A total whose label names a group (``TOTALE BUDGET OBIETTIVO 1: CARTELLA SOCIALE``)
+    written over lines of that group, with no heading of it since the last line: the
+    row heads the group and states its total."""
+    label = rd.voce or rd.label
+    subject = re.sub(r"^\s*(totale|tot\.?|subtotale)\s+(budget\s+|costi\s+)?", "", label,
+                     flags=re.I)
+    word = heading_of(subject, bold=True) if subject != label else None
+    if word is None or not rd.has_values:
+        return None
+    for prev in reversed(data[:i]):  # a heading of that level since the last line?
+        kind = kinds.get(prev.row)
+        if kind in (ROW_LINE, "forse", ROW_TOTAL):
+            break
+        if kind == ROW_HEADING:
+            h = heading_of(prev.voce or prev.label, bold=True)
+            if h is not None and h.level == word.level:
+                return None
+    for nxt in data[i + 1:]:  # what follows: its lines, or a group of that level?
+        if nxt.blank or is_note_text(nxt.voce or nxt.label):
+            continue
+        if _total_word(nxt):
+            return None
+        h = heading_of(nxt.voce or nxt.label, bold=nxt.bold)
+        if h is not None and LEVELS.index(h.level) <= LEVELS.index(word.level):
+            return None  # a new group of that level follows: this total closed the one above
+        if nxt.has_values:
+            break  # lines of its group follow
+    else:
+        return None
+    return make_head(rd.__class__(row=rd.row, voce=subject, bold=rd.bold, caps=rd.caps,
+                                  has_values=True), word.level)
 
 
 def _just_opened(roles: list[RowRole]) -> GroupRef | None:

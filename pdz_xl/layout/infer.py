@@ -431,7 +431,8 @@ def _title_groups(sheet: SheetGrid, first_header: int, ss: SheetState) -> None:
             if isinstance(cell.value, str):
                 h = heading_of(cell.value, bold=cell.bold)
                 num = numbering_of(cell.value) if h is None else None
-                if num is not None and num.rest.upper() == num.rest:  # «7.1 CARTELLA SOCIALE»
+                if num is not None and (num.rest.upper() == num.rest or cell.bold
+                                        or num.depth >= 2):  # «7.1 Cartella sociale»
                     h = Heading("obiettivo", num.parts[-1], num.rest, cell.value.strip())
                 if h is not None and h.level in ("area", "obiettivo", "servizio"):
                     label = strip_numbering(h.label) if h.level == "obiettivo" else h.label
