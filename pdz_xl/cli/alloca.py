@@ -8,7 +8,7 @@ import typer
 
 from ..errors import PdzError
 from ..money import format_eur, to_decimal_str
-from .common import EXIT_FINDINGS, fail, print_json
+from .common import EXIT_FINDINGS, OUT_HELP, WORKBOOK_HELP, fail, print_json, written_message
 
 MODES = ("vuote", "tutto", "anno-scorso")
 SOLVERS = ("auto", "ortools", "highs")
@@ -41,10 +41,8 @@ def register(app: typer.Typer) -> None:
     """Add ``alloca`` (alias ``allocate``)."""
 
     def alloca(
-        file: Path = typer.Argument(..., help="Cartella di lavoro .xlsx/.xlsm."),
-        out: Path = typer.Option(None, "--out", "-o",
-                                 help="File di uscita (predefinito: il file stesso, con "
-                                      "copia di sicurezza)."),
+        file: Path = typer.Argument(..., help=WORKBOOK_HELP),
+        out: Path = typer.Option(None, "--out", "-o", help=OUT_HELP),
         modo: str = typer.Option("vuote", "--modo",
                                  help="vuote: compila solo le celle vuote, le celle già "
                                       "scritte restano; tutto: rialloca tutto; anno-scorso: "
@@ -87,8 +85,7 @@ def register(app: typer.Typer) -> None:
                         "note": changeset.summary[1 + len(result.channels):]})
             return
         typer.echo(f"{result.lines_allocated} righe allocate (modo {modo}, risolutore "
-                   f"{result.solver}); scritto {written.dest}"
-                   + (f" (copia di sicurezza {written.backup})" if written.backup else ""))
+                   f"{result.solver}); {written_message(written)}")
         for row in _table(result):
             typer.echo(row)
         for note in changeset.summary[1 + len(result.channels):]:

@@ -38,3 +38,13 @@ def load_or_fail(path: Path) -> Plan:
 def print_json(data: object) -> None:
     """JSON on stdout, UTF-8, stable key order as given."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+WORKBOOK_HELP = "Cartella di lavoro .xlsx/.xlsm."
+OUT_HELP = "File di uscita (predefinito: il file stesso, con copia di sicurezza)."
+
+
+def written_message(result) -> str:
+    """``scritto X (copia di sicurezza Y)`` for a write result."""
+    return f"scritto {result.dest}" + (f" (copia di sicurezza {result.backup})"
+                                       if result.backup else "")

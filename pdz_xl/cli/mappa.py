@@ -13,17 +13,15 @@ from pathlib import Path
 import typer
 
 from ..errors import PdzError
-from .common import fail
+from .common import OUT_HELP, WORKBOOK_HELP, fail, written_message
 
 
 def register(app: typer.Typer) -> None:
     """Add ``mappa`` (alias ``map``)."""
 
     def mappa(
-        file: Path = typer.Argument(..., help="Cartella di lavoro .xlsx/.xlsm."),
-        out: Path = typer.Option(None, "--out", "-o",
-                                 help="File di uscita (predefinito: il file stesso, con "
-                                      "copia di sicurezza)."),
+        file: Path = typer.Argument(..., help=WORKBOOK_HELP),
+        out: Path = typer.Option(None, "--out", "-o", help=OUT_HELP),
     ) -> None:
         """Scrive nel foglio «_pdz» come pdz-xl legge la cartella, da correggere se serve."""
         from ..changeset import Changeset
@@ -45,8 +43,7 @@ def register(app: typer.Typer) -> None:
             written = apply_changeset(file, changeset, out or file)
         except PdzError as exc:
             fail(exc)
-        typer.echo(f"scritto {written.dest}" + (f" (copia di sicurezza {written.backup})"
-                                                 if written.backup else ""))
+        typer.echo(written_message(written))
         typer.echo(f"  {changeset.summary[0]}")
         for d in unsure:
             typer.echo(f"  da verificare: {d.key} = {d.value} ({d.sure}"

@@ -11,17 +11,15 @@ from pathlib import Path
 import typer
 
 from ..errors import PdzError
-from .common import fail
+from .common import OUT_HELP, WORKBOOK_HELP, fail, written_message
 
 
 def register(app: typer.Typer) -> None:
     """Add ``triennale`` (alias ``triennial``)."""
 
     def triennale(
-        file: Path = typer.Argument(..., help="Cartella di lavoro .xlsx/.xlsm."),
-        out: Path = typer.Option(None, "--out", "-o",
-                                 help="File di uscita (predefinito: il file stesso, con "
-                                      "copia di sicurezza)."),
+        file: Path = typer.Argument(..., help=WORKBOOK_HELP),
+        out: Path = typer.Option(None, "--out", "-o", help=OUT_HELP),
         per: str = typer.Option(None, "--per", help="Costi per «area» o per «obiettivo» "
                                 "(predefinito: area, obiettivo se il budget non ha aree)."),
         anno1: str = typer.Option("dichiarati", "--anno1",
@@ -58,8 +56,7 @@ def register(app: typer.Typer) -> None:
             written = apply_changeset(file, changeset, out or file)
         except PdzError as exc:
             fail(exc)
-        typer.echo(f"scritto {written.dest}" + (f" (copia di sicurezza {written.backup})"
-                                                 if written.backup else ""))
+        typer.echo(written_message(written))
         for line in changeset.summary:
             typer.echo(f"  {line}")
         if fdp is not None:

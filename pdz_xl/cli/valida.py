@@ -16,7 +16,7 @@ from ..layout.detect import detect_plan
 from ..plan import Plan
 from ..validate import config_for_grid, counts, validate_plan
 from ..validate.report import findings_json, findings_text
-from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, error, print_json
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, error, print_json, written_message
 
 
 def destination(file: Path, out: Path | None, many: bool) -> Path:
@@ -39,9 +39,7 @@ def write_findings(file: Path, plan: Plan, findings: list[Finding], dest: Path, 
     if dest != file:
         dest.parent.mkdir(parents=True, exist_ok=True)
     result = apply_changeset(file, changeset, dest)
-    msg = f"scritto {result.dest}" + (f" (copia di sicurezza {result.backup})"
-                                      if result.backup else "")
-    typer.echo(msg, err=True)
+    typer.echo(written_message(result), err=True)
     for note in result.notes:
         typer.echo(f"  nota: {note}", err=True)
 

@@ -204,7 +204,7 @@ def _col_span(value: str) -> tuple[int, int] | None:
     return min(a, b), max(a, b)
 
 
-_TABLE_KEYS = ("tabella", "colonne", "fine", "totali", "livelli", "intestazione")
+_TABLE_KEYS = ("tabella", "colonne", "fine", "totali", "livelli", "intestazione")  # per table
 
 
 def read_config(grid: WorkbookGrid) -> LayoutConfig:
@@ -294,42 +294,47 @@ def _table_key(cfg: LayoutConfig, where: str, word: str, rest: str, text: str,
         _bad(cfg, where, raw_key, rest)
         return
     key = (ref[0].casefold(), *anchor)
-    rows = [anchor[0]]
+    field_name, parse = _TABLE_PARSERS[word]
+    value = parse(text, anchor[0])
+    if value is None:
+        _bad(cfg, where, raw_key, text)
+        return
+    getattr(cfg, field_name)[key] = value
+
+
+def _parse_band(text: str, row: int) -> list[int] | None:
+    band = _rows(text.split("!")[-1].strip())
+    return band if band is not None and row in band else None
+
+
+def _parse_kind(text: str, row: int) -> str | None:
     value = normalise_label(text)
-    if word == "intestazione":
-        band = _rows(text.split("!")[-1].strip())
-        if band is None or rows[-1] not in band:
-            _bad(cfg, where, raw_key, text)
-            return
-        cfg.table_rows[key] = band
-    elif word == "tabella":
-        if value not in TABLE_KINDS:
-            _bad(cfg, where, raw_key, text)
-            return
-        cfg.table_kind[key] = value
-    elif word == "colonne":
-        span = _col_span(text)
-        if span is None:
-            _bad(cfg, where, raw_key, text)
-            return
-        cfg.table_cols[key] = span
-    elif word == "fine":
-        end = _rows(text)
-        if end is None:
-            _bad(cfg, where, raw_key, text)
-            return
-        cfg.table_end[key] = end[-1]
-    elif word == "totali":
-        if value not in ("sotto", "sopra"):
-            _bad(cfg, where, raw_key, text)
-            return
-        cfg.table_totals[key] = value
-    elif word == "livelli":
-        levels = [normalise_label(p) for p in split_list(text)]
-        if not levels or any(lv not in LEVELS for lv in levels):
-            _bad(cfg, where, raw_key, text)
-            return
-        cfg.table_levels[key] = levels
+    return value if value in TABLE_KINDS else None
+
+
+def _parse_end(text: str, row: int) -> int | None:
+    end = _rows(text)
+    return end[-1] if end else None
+
+
+def _parse_totals(text: str, row: int) -> str | None:
+    value = normalise_label(text)
+    return value if value in ("sotto", "sopra") else None
+
+
+def _parse_levels(text: str, row: int) -> list[str] | None:
+    levels = [normalise_label(p) for p in split_list(text)]
+    return levels if levels and all(lv in LEVELS for lv in levels) else None
+
+
+_TABLE_PARSERS = {  # key word -> (LayoutConfig field, parser of the value)
+    "intestazione": ("table_rows", _parse_band),
+    "tabella": ("table_kind", _parse_kind),
+    "colonne": ("table_cols", lambda text, row: _col_span(text)),
+    "fine": ("table_end", _parse_end),
+    "totali": ("table_totals", _parse_totals),
+    "livelli": ("table_levels", _parse_levels),
+}
 
 
 def _bad(cfg: LayoutConfig, where: str, key: str, value: str) -> None:
