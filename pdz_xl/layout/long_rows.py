@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..cells import sheet_ref
-from .cost_rows import FlatGroups, _resolve_totals, _Total
+from .flat_groups import FlatGroups
 from .labels import is_total_label, total_level
 from .model import (
     COL_AMOUNT,
@@ -25,6 +25,7 @@ from .model import (
 )
 from .rowdata import RowData
 from .state import ReadState, SheetState
+from .totals_reading import TotalRow, resolve_totals
 
 
 @dataclass(slots=True)
@@ -63,7 +64,7 @@ def infer_long_rows(st: ReadState, sheet: SheetState, table: TableLayout,
     base = tuple(sheet.stack)
     roles: list[RowRole] = []
     out: dict[int, LongLine] = {}
-    totals: list[_Total] = []
+    totals: list[TotalRow] = []
     table_lines: list[int] = []
     cur: LongLine | None = None
     cur_key: tuple | None = None
@@ -93,7 +94,7 @@ def infer_long_rows(st: ReadState, sheet: SheetState, table: TableLayout,
             label = next(t for t in texts if t and is_total_label(t))
             role = RowRole(rd.row, ROW_TOTAL, label=label)
             roles.append(role)
-            totals.append(_Total(rd, label, total_level(label), None, None, None,
+            totals.append(TotalRow(rd, label, total_level(label), None, None, None,
                                  cur_path or base, len(st.lines), len(table_lines),
                                  role))
             continue
@@ -134,7 +135,7 @@ def infer_long_rows(st: ReadState, sheet: SheetState, table: TableLayout,
         cur.amount_cells.setdefault(year, cell)
     flush()
     table.rows = sorted(roles, key=lambda r: r.row)
-    _resolve_totals(st, table, totals, table_lines, ykeys, base)
+    resolve_totals(st, table, totals, table_lines, ykeys, base)
     return out
 
 
