@@ -14,6 +14,7 @@ from ..grid import SheetGrid
 from ..money import format_eur
 from ..plan import Plan
 from .amounts import AmountReader
+from .headers import AMOUNT_TEXT
 from .infer import Runtime
 from .model import (
     COL_CODE,
@@ -29,7 +30,6 @@ from .model import (
     TableLayout,
     WorkbookLayout,
 )
-from .regions import _AMOUNT_TEXT
 
 
 def _is_number(value: object) -> bool:
@@ -37,7 +37,7 @@ def _is_number(value: object) -> bool:
         return False
     if isinstance(value, (int, float)):
         return True
-    return isinstance(value, str) and bool(_AMOUNT_TEXT.search(value))
+    return isinstance(value, str) and bool(AMOUNT_TEXT.search(value))
 
 
 def account(plan: Plan, layout: WorkbookLayout, rt: Runtime, amounts: AmountReader) -> None:

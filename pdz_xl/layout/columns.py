@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..grid import SheetGrid
+from .headers import AMOUNT_TEXT
 from .model import (
     COL_AMOUNT,
     COL_CHANNEL,
@@ -33,7 +34,7 @@ from .model import (
     SURE_STATED,
     ColumnRole,
 )
-from .regions import _AMOUNT_TEXT, Region
+from .regions import Region
 from .vocabulary import UNKNOWN
 
 _CODE_RE = re.compile(r"^\s*([A-Za-z]{0,2}\s?\d{1,3}([./]\d{1,3}){0,4}[.)]?)\s*$")
@@ -74,7 +75,7 @@ def _stats(values: list) -> ColumnStats:
         if v is None or v == "":
             continue
         st.filled_rows += 1
-        if isinstance(v, str) and not _AMOUNT_TEXT.search(v) and v.strip() not in ("-", "€ -"):
+        if isinstance(v, str) and not AMOUNT_TEXT.search(v) and v.strip() not in ("-", "€ -"):
             t = v.strip()
             st.text += 1
             seen.add(t)
