@@ -28,7 +28,7 @@ def po2018(tmp_path):
 
 
 def test_alloca_writes_and_prints_the_channel_table(po2018, tmp_path):
-    out = tmp_path / "out.xlsx"
+    out = tmp_path / "esiti" / "2018" / "out.xlsx"  # a folder that does not exist yet
     before = po2018.read_bytes()
     res = runner.invoke(app, ["alloca", str(po2018), "-o", str(out)])
     assert res.exit_code == 0, res.output

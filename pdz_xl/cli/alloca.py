@@ -8,7 +8,15 @@ import typer
 
 from ..errors import PdzError
 from ..money import format_eur, to_decimal_str
-from .common import EXIT_FINDINGS, OUT_HELP, WORKBOOK_HELP, fail, print_json, written_message
+from .common import (
+    EXIT_FINDINGS,
+    OUT_HELP,
+    WORKBOOK_HELP,
+    fail,
+    print_json,
+    write_workbook,
+    written_message,
+)
 
 MODES = ("vuote", "tutto", "anno-scorso")
 SOLVERS = ("auto", "ortools", "highs")
@@ -53,7 +61,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Ripartisce le righe di costo sui canali di finanziamento secondo le regole."""
         from ..allocate.apply import AllocationInfeasible, allocation_changeset
-        from ..io.xlsx_patch import apply_changeset
         from ..io.xlsx_reader import read_workbook
         from ..layout.detect import detect_plan
 
@@ -66,7 +73,7 @@ def register(app: typer.Typer) -> None:
             plan = detect_plan(grid)
             changeset, _plan, result = allocation_changeset(grid, plan, mode=modo,
                                                             solver=solver)
-            written = apply_changeset(file, changeset, out or file)
+            written = write_workbook(file, changeset, out)
         except AllocationInfeasible as exc:
             if json_out:
                 print_json(_infeasible_json(exc))

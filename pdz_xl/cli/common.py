@@ -44,6 +44,16 @@ WORKBOOK_HELP = "Cartella di lavoro .xlsx/.xlsm."
 OUT_HELP = "File di uscita (predefinito: il file stesso, con copia di sicurezza)."
 
 
+def write_workbook(file: Path, changeset, out: Path | None):
+    """Apply ``changeset`` to ``file`` and write ``out`` (its folder made if missing), or
+    ``file`` itself after a backup copy; returns the write result."""
+    from ..io.xlsx_patch import apply_changeset
+
+    if out is not None and out != file:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    return apply_changeset(file, changeset, out or file)
+
+
 def written_message(result) -> str:
     """``scritto X (copia di sicurezza Y)`` for a write result."""
     return f"scritto {result.dest}" + (f" (copia di sicurezza {result.backup})"

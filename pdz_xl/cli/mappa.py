@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from ..errors import PdzError
-from .common import OUT_HELP, WORKBOOK_HELP, fail, written_message
+from .common import OUT_HELP, WORKBOOK_HELP, fail, write_workbook, written_message
 
 
 def register(app: typer.Typer) -> None:
@@ -25,7 +25,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Scrive nel foglio «_pdz» come pdz-xl legge la cartella, da correggere se serve."""
         from ..changeset import Changeset
-        from ..io.xlsx_patch import apply_changeset
         from ..io.xlsx_reader import read_workbook
         from ..layout.detect import detect_plan
         from ..layout.mapping import layout_rows, mapping_sheet
@@ -38,9 +37,7 @@ def register(app: typer.Typer) -> None:
             unsure = [d for d in rows if d.sure in ("media", "bassa")]
             changeset = Changeset(sheets=[mapping_sheet(layout)], summary=[
                 f"foglio «_pdz»: {len(rows)} decisioni, {len(unsure)} da verificare"])
-            if out is not None:
-                out.parent.mkdir(parents=True, exist_ok=True)
-            written = apply_changeset(file, changeset, out or file)
+            written = write_workbook(file, changeset, out)
         except PdzError as exc:
             fail(exc)
         typer.echo(written_message(written))

@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from ..errors import PdzError
-from .common import OUT_HELP, WORKBOOK_HELP, fail, written_message
+from .common import OUT_HELP, WORKBOOK_HELP, fail, write_workbook, written_message
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +35,6 @@ def register(app: typer.Typer) -> None:
                                         "il nome del file)."),
     ) -> None:
         """Genera il foglio «Triennale PDZ»: costi e ricavi dei tre anni, saldo, grafici."""
-        from ..io.xlsx_patch import apply_changeset
         from ..io.xlsx_reader import read_workbook
         from ..layout.detect import detect_plan
         from ..triennial.build import triennial_changeset
@@ -51,9 +50,7 @@ def register(app: typer.Typer) -> None:
             changeset, result = triennial_changeset(
                 grid, plan, per=per, year1=anno1,  # type: ignore[arg-type]
                 generated_on=data, ambito=ambito)
-            if out is not None:
-                out.parent.mkdir(parents=True, exist_ok=True)
-            written = apply_changeset(file, changeset, out or file)
+            written = write_workbook(file, changeset, out)
         except PdzError as exc:
             fail(exc)
         typer.echo(written_message(written))

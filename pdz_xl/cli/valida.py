@@ -16,7 +16,15 @@ from ..layout.detect import detect_plan
 from ..plan import Plan
 from ..validate import config_for_grid, counts, validate_plan
 from ..validate.report import findings_json, findings_text
-from .common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, error, print_json, written_message
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    error,
+    print_json,
+    write_workbook,
+    written_message,
+)
 
 
 def destination(file: Path, out: Path | None, many: bool) -> Path:
@@ -31,14 +39,11 @@ def destination(file: Path, out: Path | None, many: bool) -> Path:
 def write_findings(file: Path, plan: Plan, findings: list[Finding], dest: Path, *,
                    clear: bool) -> None:
     """Write the report sheet and marks (or clear them) through the safe write path."""
-    from ..io.xlsx_patch import apply_changeset
     from ..validate.sheet import clear_changeset, report_changeset
 
     changeset = clear_changeset() if clear else report_changeset(plan, findings,
                                                                  file_label=file.name)
-    if dest != file:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-    result = apply_changeset(file, changeset, dest)
+    result = write_workbook(file, changeset, dest)
     typer.echo(written_message(result), err=True)
     for note in result.notes:
         typer.echo(f"  nota: {note}", err=True)
