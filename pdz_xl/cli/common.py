@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
 from ..errors import PdzError
-from ..io.load import load_plan
-from ..plan import Plan
+
+if TYPE_CHECKING:  # the core is imported by the command that runs, not for --help
+    from ..plan import Plan
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -29,6 +30,8 @@ def fail(exc: PdzError | str, code: int = EXIT_UNREADABLE) -> NoReturn:
 
 def load_or_fail(path: Path) -> Plan:
     """Load a plan; on failure print the Italian reason and exit 2."""
+    from ..io.load import load_plan
+
     try:
         return load_plan(path)
     except PdzError as exc:

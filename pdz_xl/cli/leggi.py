@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from ..money import format_eur
-from ..plan import Plan
 from .common import load_or_fail, print_json
+
+if TYPE_CHECKING:
+    from ..plan import Plan
 
 
 def describe_plan(plan: Plan) -> list[str]:

@@ -7,13 +7,7 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from ..batch.discover import discover
-from ..batch.process import BatchOptions, process_file
-from ..batch.report import exit_code, final_line, print_table
-from ..batch.runner import FileResult, run_files
 from .common import fail, print_json
 
 
@@ -38,6 +32,14 @@ def register(app: typer.Typer) -> None:
         json_out: bool = typer.Option(False, "--json", help="Risultati in JSON."),
     ) -> None:
         """Legge e controlla ogni cartella e, a richiesta, alloca e genera il triennale."""
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        from ..batch.discover import discover
+        from ..batch.process import BatchOptions, process_file
+        from ..batch.report import exit_code, final_line, print_table
+        from ..batch.runner import FileResult, run_files
+
         if per is not None and per not in ("area", "obiettivo"):
             fail("--per vale «area» oppure «obiettivo».")
         files, problems = discover(paths)

@@ -6,16 +6,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from ..errors import PdzError
-from ..findings import Finding
-from ..io.xlsx_reader import read_workbook
-from ..layout.detect import detect_plan
-from ..plan import Plan
-from ..validate import config_for_grid, counts, validate_plan
-from ..validate.report import findings_json, findings_text
 from .common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -25,6 +20,10 @@ from .common import (
     write_workbook,
     written_message,
 )
+
+if TYPE_CHECKING:
+    from ..findings import Finding
+    from ..plan import Plan
 
 
 def destination(file: Path, out: Path | None, many: bool) -> Path:
@@ -69,6 +68,11 @@ def register(app: typer.Typer) -> None:
                                  help="Con --scrivi/--pulisci: file o cartella di uscita."),
     ) -> None:
         """Controlla righe, totali, riepiloghi e canali e segnala ogni incongruenza."""
+        from ..io.xlsx_reader import read_workbook
+        from ..layout.detect import detect_plan
+        from ..validate import config_for_grid, counts, validate_plan
+        from ..validate.report import findings_json, findings_text
+
         code = EXIT_OK
         reports: list[dict] = []
         for file in files:
