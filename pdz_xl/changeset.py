@@ -59,6 +59,35 @@ class ChartSpec(BaseModel):
     width_cols: int = 8
     height_rows: int = 16
     stacked: bool = False
+    data_labels: Literal["value", "percent"] | None = None  # on every point
+    label_format: str | None = None  # number format of value labels, e.g. "#,##0"
+    legend: Literal["r", "b", "t", "l"] | None = "r"  # None: no legend
+    value_axis: bool = True  # False: hidden (the data labels carry the values)
+
+
+class PageSetup(BaseModel):
+    """How an owned sheet prints. Header and footer use Excel's codes (``&P`` page,
+    ``&N`` pages, ``&D`` date, ``&L``/``&C``/``&R`` sections; a literal «&» is «&&»)."""
+
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    paper: int = 9  # 9 = A4
+    fit_width: int | None = None  # pages wide (with fit_height: fit to pages)
+    fit_height: int | None = None  # pages tall; 0 = as many as needed
+    print_titles: str | None = None  # rows repeated on every page, e.g. "1:3"
+    print_area: str | None = None  # e.g. "A1:I60"
+    header: str | None = None
+    footer: str | None = None
+    row_breaks: list[int] = Field(default_factory=list)  # a page starts after these rows
+    center_horizontally: bool = False
+
+
+class ListValidation(BaseModel):
+    """A drop-down list on cells (data validation of type list)."""
+
+    cells: str  # e.g. "C4:C40"
+    options: list[str]  # shown in this order; no commas inside an option
+    prompt: str | None = None  # Italian, shown when the cell is selected
+    error: str | None = None  # Italian, shown for a value not in the list
 
 
 class OwnedSheet(BaseModel):
@@ -73,6 +102,9 @@ class OwnedSheet(BaseModel):
     tab_color: str | None = None
     hidden: bool = False
     after: str | None = None  # place after this sheet when created (default: last)
+    hidden_columns: list[str] = Field(default_factory=list)  # "I"
+    validations: list[ListValidation] = Field(default_factory=list)
+    page: PageSetup | None = None
 
 
 class Mark(BaseModel):

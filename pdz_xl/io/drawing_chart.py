@@ -74,6 +74,23 @@ def _str_ref(ref: str, lookup: Lookup) -> str:
     return f"<c:strRef>{body}</c:strRef>"
 
 
+def _labels(spec: ChartSpec) -> str:
+    """``c:dLbls`` of a series: values (in ``label_format``) or percentages (pies)."""
+    if spec.data_labels is None:
+        return ""
+    percent = spec.data_labels == "percent"
+    fmt = "0.0%" if percent else (spec.label_format or "General")
+    position = ('<c:dLblPos val="bestFit"/>' if spec.kind == "pie" else
+                '<c:dLblPos val="outEnd"/>' if spec.kind in ("bar", "column") and
+                not spec.stacked else "")
+    flags = "".join(f'<c:{name} val="{int(on)}"/>' for name, on in (
+        ("showLegendKey", False), ("showVal", not percent), ("showCatName", False),
+        ("showSerName", False), ("showPercent", percent), ("showBubbleSize", False)))
+    return (f'<c:dLbls><c:numFmt formatCode="{_text(fmt)}" sourceLinked="0"/>'
+            '<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
+            f'{position}{flags}</c:dLbls>')
+
+
 def _series(spec: ChartSpec, lookup: Lookup) -> str:
     out = []
     for i, s in enumerate(spec.series):
@@ -86,12 +103,12 @@ def _series(spec: ChartSpec, lookup: Lookup) -> str:
             extra = '<c:marker><c:symbol val="none"/></c:marker>'
         tail = '<c:smooth val="0"/>' if spec.kind == "line" else ""
         out.append(f'<c:ser><c:idx val="{i}"/><c:order val="{i}"/>{name}{extra}'
-                   f'<c:cat>{_str_ref(spec.categories, lookup)}</c:cat>'
+                   f'{_labels(spec)}<c:cat>{_str_ref(spec.categories, lookup)}</c:cat>'
                    f'<c:val>{_num_ref(s.values, lookup)}</c:val>{tail}</c:ser>')
     return "".join(out)
 
 
-def _axes(horizontal: bool) -> str:
+def _axes(horizontal: bool, value_axis: bool = True) -> str:
     cat_pos, val_pos = ("l", "b") if horizontal else ("b", "l")
     return (f'<c:catAx><c:axId val="{_CAT_AX}"/><c:scaling><c:orientation val="minMax"/>'
             f'</c:scaling><c:delete val="0"/><c:axPos val="{cat_pos}"/>'
@@ -100,7 +117,8 @@ def _axes(horizontal: bool) -> str:
             f'<c:crossAx val="{_VAL_AX}"/><c:crosses val="autoZero"/><c:auto val="1"/>'
             '<c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/>'
             f'</c:catAx><c:valAx><c:axId val="{_VAL_AX}"/><c:scaling><c:orientation '
-            f'val="minMax"/></c:scaling><c:delete val="0"/><c:axPos val="{val_pos}"/>'
+            f'val="minMax"/></c:scaling><c:delete val="{int(not value_axis)}"/>'
+            f'<c:axPos val="{val_pos}"/>'
             '<c:majorGridlines/><c:numFmt formatCode="#,##0" sourceLinked="0"/>'
             '<c:majorTickMark val="out"/><c:minorTickMark val="none"/>'
             f'<c:tickLblPos val="nextTo"/><c:crossAx val="{_CAT_AX}"/>'
@@ -122,12 +140,14 @@ def _plot(spec: ChartSpec, lookup: Lookup) -> str:
     overlap = '<c:overlap val="100"/>' if spec.stacked else ""
     return (f'<c:barChart><c:barDir val="{direction}"/><c:grouping val="{grouping}"/>'
             f'<c:varyColors val="0"/>{series}<c:gapWidth val="150"/>{overlap}{axes}'
-            f'</c:barChart>{_axes(spec.kind == "bar")}')
+            f'</c:barChart>{_axes(spec.kind == "bar", spec.value_axis)}')
 
 
 def chart_xml(spec: ChartSpec, lookup: Lookup | None = None) -> bytes:
     """The ``c:chartSpace`` of one chart."""
     lookup = lookup or (lambda _s, _r, _c: None)
+    legend = (f'<c:legend><c:legendPos val="{spec.legend}"/><c:overlay val="0"/></c:legend>'
+              if spec.legend else "")
     title = (f'<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr b="1"/>'
              f'</a:pPr><a:r><a:rPr lang="it-IT" b="1"/><a:t>{_text(spec.title)}</a:t></a:r>'
              '</a:p></c:rich></c:tx><c:overlay val="0"/></c:title>')
@@ -135,8 +155,7 @@ def chart_xml(spec: ChartSpec, lookup: Lookup | None = None) -> bytes:
             f'<c:chartSpace xmlns:c="{_C}" xmlns:a="{_A}" xmlns:r="{NS_R}">'
             '<c:date1904 val="0"/><c:lang val="it-IT"/><c:roundedCorners val="0"/>'
             f'<c:chart>{title}<c:autoTitleDeleted val="0"/><c:plotArea><c:layout/>'
-            f'{_plot(spec, lookup)}</c:plotArea><c:legend><c:legendPos val="r"/>'
-            '<c:overlay val="0"/></c:legend><c:plotVisOnly val="1"/>'
+            f'{_plot(spec, lookup)}</c:plotArea>{legend}<c:plotVisOnly val="1"/>'
             '<c:dispBlanksAs val="gap"/></c:chart></c:chartSpace>').encode()
 
 

@@ -1,7 +1,8 @@
 """The XML of a sheet the product owns, rendered whole from an :class:`OwnedSheet`.
 
 Cells, styles (appended to styles.xml), column widths, merged ranges, freeze pane, tab
-colour and internal hyperlinks (``<hyperlink ref location>``: no relationship needed).
+colour, internal hyperlinks (``<hyperlink ref location>``: no relationship needed), and
+print settings, hidden columns and drop-down lists (:mod:`.owned_print`).
 Notes and charts need parts of their own; the caller adds them once the sheet has a part.
 """
 
@@ -12,6 +13,7 @@ from lxml import etree
 from ..cells import col_index, col_letters, parse_a1, parse_range, range_a1
 from ..changeset import OwnedSheet
 from ..errors import WorkbookWriteError
+from .owned_print import add_print_settings
 from .package import NS_MAIN, NS_R
 from .sheet_xml import SheetDoc, cell_element, child
 from .styles_append import StyleBook
@@ -98,4 +100,5 @@ def render_owned(sheet: OwnedSheet, styles: StyleBook) -> SheetDoc:
     for k, v in (("left", "0.7"), ("right", "0.7"), ("top", "0.75"), ("bottom", "0.75"),
                  ("header", "0.3"), ("footer", "0.3")):
         margins.set(k, v)
+    add_print_settings(root, sheet)
     return doc

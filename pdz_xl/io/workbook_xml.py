@@ -119,6 +119,59 @@ def set_sheet_state(pkg: Package, name: str, state: str) -> None:
         pkg.touch(WORKBOOK)
 
 
+PRINT_TITLES = "_xlnm.Print_Titles"
+PRINT_AREA = "_xlnm.Print_Area"
+
+
+def _absolute_rows(rows: str) -> str:
+    first, _, last = rows.replace("$", "").partition(":")
+    return f"${first}:${last or first}"
+
+
+def _absolute_range(ref: str) -> str:
+    out = []
+    for part in ref.replace("$", "").split(":"):
+        letters = part.rstrip("0123456789")
+        out.append(f"${letters}${part[len(letters):]}")
+    return ":".join(out)
+
+
+def set_print_names(pkg: Package, name: str, titles: str | None, area: str | None) -> None:
+    """The sheet's print titles (rows ``"1:3"``) and print area (``"A1:I60"``) as the
+    defined names Excel uses, scoped to the sheet; None removes them."""
+    wb = pkg.xml(WORKBOOK)
+    sheets = wb.find(_M + "sheets")
+    position = next((i for i, s in enumerate(sheets) if s.get("name") == name), None)
+    if position is None:
+        return
+    quoted = "'" + name.replace("'", "''") + "'"
+    wanted = {PRINT_TITLES: f"{quoted}!{_absolute_rows(titles)}" if titles else None,
+              PRINT_AREA: f"{quoted}!{_absolute_range(area)}" if area else None}
+    names = wb.find(_M + "definedNames")
+    existing = {}
+    for dn in names if names is not None else []:
+        if dn.get("localSheetId") == str(position) and dn.get("name") in wanted:
+            existing[dn.get("name")] = dn
+    if {k: dn.text for k, dn in existing.items()} == {k: v for k, v in wanted.items() if v}:
+        return
+    for dn in existing.values():
+        names.remove(dn)
+    if names is None and any(wanted.values()):
+        names = etree.Element(_M + "definedNames")
+        index = 0
+        for i, node in enumerate(wb):
+            if etree.QName(node).localname in _BEFORE_CALC[:-1]:
+                index = i + 1
+        wb.insert(index, names)
+    for key in sorted(k for k, v in wanted.items() if v):
+        dn = etree.SubElement(names, _M + "definedName", name=key,
+                              localSheetId=str(position))
+        dn.text = wanted[key]
+    if names is not None and len(names) == 0:
+        wb.remove(names)
+    pkg.touch(WORKBOOK)
+
+
 def full_calc_on_load(pkg: Package) -> None:
     """``<calcPr fullCalcOnLoad="1"/>``: Excel recalculates every formula when opening."""
     wb = pkg.xml(WORKBOOK)

@@ -65,6 +65,7 @@ from .workbook_xml import (
     drop_calc_chain,
     full_calc_on_load,
     remove_sheet_entry,
+    set_print_names,
     set_sheet_state,
 )
 
@@ -298,6 +299,9 @@ class _Editor:
         state = ("veryHidden" if owned.name == REGISTRY_SHEET else
                  "hidden" if owned.hidden else "visible")
         set_sheet_state(self.pkg, self.entry(owned.name).name, state)
+        if owned.page is not None:  # without print settings, names stay as they are
+            set_print_names(self.pkg, self.entry(owned.name).name, owned.page.print_titles,
+                            owned.page.print_area)
 
     def _check_chart_refs(self, owned: OwnedSheet) -> None:
         for chart in owned.charts:
