@@ -7,6 +7,7 @@ written, quoted with ``'`` when they hold ``!``):
 
 - ``anno_piano``, ``anno_confronto``: the plan year and the comparison year;
 - ``tolleranza``: rounding tolerance in euro (``0,05``);
+- ``ente``: the name of the ente or ambito, for headers and footers of generated sheets;
 - ``fogli`` (only these sheets), ``ignora_fogli``, ``riepiloghi`` (sheets that summarise
   others: read as summary tables, never as cost lines);
 - ``intestazione``: header rows, ``Foglio!5`` or ``Foglio!4:5`` for a two-row header —
@@ -47,7 +48,7 @@ CONFIG_SHEET = "_pdz"
 OWNED_SHEETS = frozenset(
     s.casefold() for s in
     ["_pdz", "_pdz_segni", "Controlli PDZ", "Triennale PDZ", "Regole PDZ", "Proiezioni PDZ",
-     "Canali PDZ"]
+     "Canali PDZ", "Confronto PDZ"]
 )
 CONFIG_HEADER = ("Chiave", "Valore", "Sicurezza", "Alternative considerate", "Perché")
 
@@ -61,6 +62,7 @@ class LayoutConfig:
     plan_year: int | None = None
     comparison_year: int | None = None
     tolerance_cents: int | None = None
+    ente: str | None = None
     sheets: list[str] = field(default_factory=list)
     ignore_sheets: list[str] = field(default_factory=list)
     summary_sheets: list[str] = field(default_factory=list)
@@ -248,6 +250,8 @@ def read_config(grid: WorkbookGrid) -> LayoutConfig:
             cfg.tolerance_cents = _tolerance(value)
             if cfg.tolerance_cents is None:
                 _bad(cfg, where, raw_key, text)
+        elif simple == "ente":
+            cfg.ente = text
         elif simple == "fogli":
             cfg.sheets = split_list(text, known)
         elif simple == "ignora fogli":
