@@ -161,7 +161,7 @@ class Requests:
 
         marker = json.dumps([["__BUDGET__"]])
         self.body = json.dumps(budget.rows)
-        self.parts = [json.dumps(function_call("pdz_total", [[["__BUDGET__"]], g, c, None],
+        self.parts = [json.dumps(function_call("pdz_total", [[["__BUDGET__"]], g, c, None, None],
                                                f"Analisi!B{i + 2}")).split(marker, 1)
                       for i, (g, c) in enumerate(calls)]
 
@@ -242,7 +242,7 @@ def spilled_run(budget: Budget, calls: list[tuple[str, str]]) -> tuple[float, li
 
     budgets.clear()
     req = json.loads(json.dumps(function_call(
-        "pdz_total", [budget.rows, [[g] for g, _c in calls], [[c] for _g, c in calls], None],
+        "pdz_total", [budget.rows, [[g] for g, _c in calls], [[c] for _g, c in calls], None, None],
         "Analisi!C2")))
     hint = _hint(req)
     t0 = time.perf_counter()

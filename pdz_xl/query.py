@@ -26,6 +26,9 @@ PATH_SEPARATOR = ">"
 
 FINDINGS_HEADER = ["Gravità", "Codice", "Cella", "Rilievo"]
 TRIENNIAL_HEADER_LAST = "Triennio"
+SOURCES = ("righe", "dichiarati")
+"""Where a group's figure comes from (argument ``fonte``): the sum of its lines, or what the
+workbook states for it (its TOTALE row, else its row in the triennial/pluriennale table)."""
 
 
 class QueryError(PdzError):
@@ -152,18 +155,56 @@ class BudgetQuery:
 
     # -- the questions ----------------------------------------------------------------
     def total(self, gruppo: str | None = None, canale: str | None = None,
-              anno: object | None = None) -> Cents:
+              anno: object | None = None, fonte: str | None = None) -> Cents:
         """Cost total of ``gruppo`` (all lines when None) in ``anno`` (plan year when None);
-        with ``canale``, only what the lines assign to that channel."""
+        with ``canale``, only what the lines assign to that channel. ``fonte`` «righe»
+        (default) adds up the lines; «dichiarati» gives what the workbook states for the
+        group (:meth:`stated_total`), as «Triennale PDZ» does for year 1."""
         lines = self.lines(gruppo)
         year = self.year(anno)
         if canale is None or not str(canale).strip():
+            if source_of(fonte) == "dichiarati" and gruppo is not None and str(gruppo).strip():
+                stated = self.stated_total(lines, year)
+                if stated is not None:
+                    return stated
             return sum(ln.amount(year) for ln in lines)
         code = self.channel(canale)
         if year != self.plan.plan_year:
             raise QueryError(f"la ripartizione per canale c'è solo per il "
                              f"{self.plan.plan_year}, non per il {year}.")
+        source_of(fonte)
         return sum(ln.channels.get(code) or 0 for ln in lines)
+
+    def stated_total(self, lines: list[Line], year: int) -> Cents | None:
+        """What the workbook states for exactly these lines in ``year``: for an area or
+        obiettivo in the plan year, year 1 of «Triennale PDZ» in «dichiarati» mode (its
+        TOTALE, else its row in the triennial table); otherwise a typed TOTALE row of
+        these lines, or a live one equal to them. None: nothing stated."""
+        ids = {ln.id for ln in lines}
+        if year == self.plan.plan_year:
+            for per in ("area", "obiettivo"):
+                row = self._triennial_rows(per).get(frozenset(ids))
+                if row is not None:
+                    return row.years[0] if row.source.kind != "proiezioni" else None
+        amount = sum(ln.amount(year) for ln in lines)
+        for t in self.plan.totals:
+            stated = t.amounts.get(year)
+            if stated is None or set(t.line_ids) != ids:
+                continue
+            if t.formulas.get(year) is None or stated == amount:
+                return stated
+        return None
+
+    def _triennial_rows(self, per: str) -> dict:
+        """Line ids -> the «dichiarati» triennial row of each group at ``per``."""
+        from .triennial.groups import cost_groups
+
+        groups = cost_groups(self.plan, per)  # type: ignore[arg-type]
+        if not any(g.key.split(":", 1)[1] != "-" for g in groups):
+            return {}
+        rows = {r.key: r for r in self.triennial_by(per).costs}
+        return {frozenset(ln.id for ln in g.lines): rows[g.key] for g in groups
+                if g.key in rows}
 
     def available(self, canale: str) -> Cents:
         """What a channel holds in the plan year (revenue items minus deductions); a
@@ -232,26 +273,31 @@ class BudgetQuery:
         """The three-year plan as «Genera triennale» builds it (projections included)."""
         return self.triennial_by(None)
 
-    def triennial_by(self, per: str | None):
-        """The three-year plan with costs per ``per`` (area/obiettivo; None: natural)."""
-        key = per or ""
+    def triennial_by(self, per: str | None, fonte: str | None = None):
+        """The three-year plan with costs per ``per`` (area/obiettivo; None: natural) and
+        year 1 from ``fonte`` («dichiarati», the sheet's default, or «righe»)."""
+        year1 = source_of(fonte, "dichiarati")
+        key = f"{per or ''}|{year1}"
         if key not in self._triennials:
             from .triennial.build import triennial_changeset
 
-            _cs, data = triennial_changeset(self.grid, self.plan, per=per)  # type: ignore[arg-type]
+            _cs, data = triennial_changeset(self.grid, self.plan, per=per,  # type: ignore[arg-type]
+                                            year1=year1)  # type: ignore[arg-type]
             self._triennials[key] = data
         return self._triennials[key]
 
-    def triennial_row(self, gruppo: str | None = None) -> list[Cents]:
+    def triennial_row(self, gruppo: str | None = None, fonte: str | None = None
+                      ) -> list[Cents]:
         """Three years and their total of a cost group (area or obiettivo) or a revenue
-        channel; with no ``gruppo``, of the total costs."""
-        data = self.triennial
+        channel; with no ``gruppo``, of the total costs. ``fonte``: how year 1 of the costs
+        is read, «dichiarati» (default, as «Triennale PDZ») or «righe»."""
+        data = self.triennial_by(None, fonte)
         if gruppo is None or not str(gruppo).strip():
             years = data.cost_totals()
             return [*years, sum(years)]
         key = _norm(gruppo)
         for per in (None, "area", "obiettivo"):
-            for row in self.triennial_by(per).costs:
+            for row in self.triennial_by(per, fonte).costs:
                 names = {_norm(row.label), _norm(row.key), _norm(row.key.replace(":", " ")),
                          _norm(row.key.split(":", 1)[-1])}
                 if key in names:
@@ -270,6 +316,19 @@ class BudgetQuery:
     def triennial_header(self) -> list[str]:
         """The column titles of :meth:`triennial_row`."""
         return [*(str(y) for y in self.triennial.years), TRIENNIAL_HEADER_LAST]
+
+
+def source_of(fonte: object | None, default: str = "righe") -> str:
+    """«righe» or «dichiarati» from what a user writes (blank: ``default``)."""
+    if fonte is None or not str(fonte).strip():
+        return default
+    key = _norm(fonte)
+    if key.startswith("rig") or key in ("linee", "dettaglio", "somma"):
+        return "righe"
+    if key.startswith("dich") or key in ("totali", "stati", "dichiarato"):
+        return "dichiarati"
+    raise QueryError(f"fonte «{fonte}» non valida: «righe» (la somma delle righe) o "
+                     "«dichiarati» (i totali scritti nella cartella).")
 
 
 def _suggestion(name: str, names: list[str]) -> str:

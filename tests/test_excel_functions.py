@@ -94,7 +94,7 @@ def test_functions_are_registered_with_italian_help():
         assert "budget" in f["parameters"][0]["description"].lower()
         assert f["description"] and not f["description"].startswith("Python function")
     assert [p["name"] for p in meta["PDZ_TOTAL"]["parameters"]] == \
-        ["budget", "gruppo", "canale", "anno"]
+        ["budget", "gruppo", "canale", "anno", "fonte"]
 
 
 def test_total_2021_equals_the_oracle_lines(budget2021):

@@ -1,9 +1,13 @@
-"""The triennial sheet on the sample workbooks: the documents' own tables reproduced to the
-cent, live formulas whose cached values LibreOffice recalculates to the same numbers,
-idempotent, nothing else touched, and the Fiscal Data Package valid."""
+"""The triennial sheet on the sample workbooks, with nothing typed: the documents' own
+three-year tables reproduced to the cent (2018 costs and revenues per channel, 2021
+pluriennale per area), year 1's source visible, sound defaults for what the workbook does
+not say (avanzo in year 1 only, labels without years, the balancing channel shown), live
+formulas LibreOffice recalculates to the same cents, byte-identical regeneration, and the
+Fiscal Data Package valid."""
 
 import json
 import zipfile
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -12,45 +16,40 @@ from pdz_xl.changeset import Changeset
 from pdz_xl.io.xlsx_patch import apply_changeset
 from pdz_xl.io.xlsx_reader import read_workbook
 from pdz_xl.layout.detect import detect_plan
-from pdz_xl.money import from_decimal_str
-from pdz_xl.triennial.build import TRIENNIAL_SHEET, default_projections, triennial_changeset
+from pdz_xl.triennial.build import TRIENNIAL_SHEET, triennial_changeset
+from pdz_xl.triennial.confronto import CONFRONTO_SHEET
 from pdz_xl.triennial.fdp import export_fdp
-from pdz_xl.triennial.projections import PROJECTIONS_SHEET, projections_sheet
+from pdz_xl.triennial.projections import PROJECTIONS_SHEET
+from pdz_xl.validate import validate_plan
+from pdz_xl.validate.config import config_for_grid
 from tests.support.libreoffice import assert_cached_equals_recalculated, formula_mismatches
 from tests.support.oracles import REPO, cents, rows
 
 PO2018 = REPO / "workbooks" / "piano_operativo_2018.xlsx"
 PP2021 = REPO / "workbooks" / "piano_programma_2021.xlsx"
 DATE = "2026-11-22"
-# The 2021 document's «Budget pluriennale» states AREA SERVIZI AZIENDALI at 1.689.127,45 for
-# 2021: its lines add up to ,44 and its servizio totals to ,46, and the area has no TOTALE
-# row, so no reading of the detail gives ,45: the projections table types it as «Anno 1».
-SERVIZI_AZIENDALI_2021 = 168_912_745
 
 
-def _with_projections(src, dest, projections, years):
-    apply_changeset(src, Changeset(sheets=[projections_sheet(projections, years)]), dest)
-    return dest
-
-
-def _generate(src, dest, per, **kw):
+def _generate(src, dest, per=None, **kw):
     grid = read_workbook(src)
     cs, data = triennial_changeset(grid, detect_plan(grid), per=per, generated_on=DATE, **kw)
     apply_changeset(src, cs, dest)
     return cs, data
 
 
-def _table(path, title):
+def _table(path, title, years):
+    """The rows under the header ``title``: (label, [year..., TRIENNIO]) in cents."""
     ws = openpyxl.load_workbook(path, data_only=True)[TRIENNIAL_SHEET]
-    out, inside = [], False
+    out, header = [], None
     for r in ws.iter_rows(values_only=True):
         if r[0] == title:
-            inside = True
+            header = list(r)
             continue
-        if inside:
+        if header is not None:
             if r[0] is None:
                 break
-            out.append((r[0], [from_decimal_str(repr(v)) for v in r[1:5]]))
+            idx = [header.index(f"ANNO {y}") for y in years] + [header.index("TRIENNIO")]
+            out.append((r[0], [int(Decimal(repr(r[i])) * 100) for i in idx]))
     return out
 
 
@@ -59,138 +58,204 @@ def _oracle(name, label, keys):
 
 
 @pytest.fixture(scope="module")
-def triennial_2018(tmp_path_factory):
-    """The 2018 sample with the projection the document implies: obiettivi 12, 13, 14
-    raised in 2019-2020 (typed amounts), everything else as 2018, ALTRI FONDI balancing."""
-    tmp = tmp_path_factory.mktemp("t18")
-    plan = detect_plan(read_workbook(PO2018))
-    projections = default_projections(plan, "obiettivo")
-    raised = {"obiettivo:12": 1_500_000, "obiettivo:13": 3_000_000,
-              "obiettivo:14": 15_011_823}
-    for p in projections:
-        if p.key in raised:
-            p.rule, p.year2, p.year3 = "importi", raised[p.key], raised[p.key]
-    assert [p.label for p in projections if p.rule == "bilancia"] == ["ALTRI FONDI"]
-    src = _with_projections(PO2018, tmp / "p18.xlsx", projections, [2018, 2019, 2020])
-    out = tmp / "t18.xlsx"
-    cs, data = _generate(src, out, "obiettivo")
-    return src, out, data, cs
+def out2018(tmp_path_factory):
+    out = tmp_path_factory.mktemp("t18") / "t18.xlsx"
+    cs, data = _generate(PO2018, out)
+    return out, data, cs
 
 
-def test_2018_costs_equal_the_document(triennial_2018):
-    _src, out, _data, _cs = triennial_2018
-    got = _table(out, "COSTI PER OBIETTIVO")
-    want = _oracle("po2018_triennale_costi.csv", "voce",
-                   ("anno_2018", "anno_2019", "anno_2020", "triennio"))
-    assert [v for _, v in got] == [v for _, v in want]  # 15 obiettivi + TOTALE, to the cent
-    assert [label.split(":")[0] for label, _ in got[:15]] == [str(n) for n in range(1, 16)]
-    assert got[-1][0] == "TOTALE COSTI"
+@pytest.fixture(scope="module")
+def out2021(tmp_path_factory):
+    out = tmp_path_factory.mktemp("t21") / "t21.xlsx"
+    cs, data = _generate(PP2021, out)
+    return out, data, cs
 
 
-def test_2018_revenues_equal_the_document(triennial_2018):
-    _src, out, data, _cs = triennial_2018
-    got = _table(out, "RICAVI PER CANALE")
-    want = _oracle("po2018_triennale_canali.csv", "voce",
-                   ("anno_2018", "anno_2019", "anno_2020", "triennio"))
-    assert [label for label, _ in got[:-1]] == [label for label, _ in want[:-1]]
-    assert [v for _, v in got] == [v for _, v in want]
+def test_2018_reproduces_the_preventivo_triennale_with_nothing_typed(out2018):
+    out, data, _cs = out2018
+    keys = ("anno_2018", "anno_2019", "anno_2020", "triennio")
+    costs = _table(out, "COSTI PER OBIETTIVO", [2018, 2019, 2020])
+    revenues = _table(out, "RICAVI PER CANALE", [2018, 2019, 2020])
+    want_costs = _oracle("po2018_triennale_costi.csv", "voce", keys)
+    want_revenues = _oracle("po2018_triennale_canali.csv", "voce", keys)
+    assert [v for _, v in costs] == [v for _, v in want_costs]  # 15 obiettivi + TOTALE
+    assert [v for _, v in revenues] == [v for _, v in want_revenues]  # 9 channels + TOTALE
+    assert [label for label, _ in revenues[:-1]] == [label for label, _ in want_revenues[:-1]]
+    assert [label.split(":")[0] for label, _ in costs[:15]] == [str(n) for n in range(1, 16)]
+    figures = [v for _, vs in want_costs + want_revenues for v in vs if v]
+    assert len(figures) == 102 and len(set(figures)) == 51  # every non-zero figure
     assert data.balance() == [0, 0, 0]
+    assert data.seeded_from == ["Preventivo triennale"]
+    assert not any(r.balancing for r in data.revenues)  # the table says it all
 
 
-def test_2018_balance_row_and_formulas(triennial_2018):
-    _src, out, _data, _cs = triennial_2018
+def test_2021_reproduces_the_budget_pluriennale_with_nothing_typed(out2021):
+    out, data, _cs = out2021
+    got = _table(out, "COSTI PER AREA", [2021, 2022, 2023])
+    want = _oracle("pp2021_pluriennale.csv", "area", ("budget_2021", "budget_2022",
+                                                      "budget_2023"))
+    assert [(label, v[:3]) for label, v in got[:-1]] == want[:-1]
+    assert got[-1][0] == "TOTALE COSTI" and got[-1][1][:3] == want[-1][1]  # TOTALE BUDGET
+    assert data.seeded_from == ["Budget pluriennale"]
+
+
+def test_2021_year_1_says_where_it_comes_from_next_to_the_figure(out2021):
+    out, data, cs = out2021
+    by_label = {r.label: r for r in data.costs}
+    progettazione = by_label["AREA PROGETTAZIONE"]
+    assert progettazione.source.kind == "dichiarato"
+    flag = progettazione.source.flag
+    assert (flag.severity, flag.code, flag.cell) == ("errore", "PDZ201", "Progettazione!C31")
+    assert (flag.stated, flag.lines) == (66_780_008, 24_605_557)
+    aziendali = by_label["AREA SERVIZI AZIENDALI"]  # no TOTALE AREA: the pluriennale states it
+    assert aziendali.source.kind == "tabella"
+    assert aziendali.source.refs == [("Budget pluriennale!B4", 1, 168_912_745)]
+    assert (aziendali.source.flag.severity, aziendali.source.flag.lines) == ("avviso",
+                                                                          168_912_744)
+    # validation reports each flagged cell with the same code
+    grid = read_workbook(PP2021)
+    plan = detect_plan(grid)
+    findings = {(f.code, f.cell): f for f in validate_plan(plan, config_for_grid(grid))}
+    for r in data.costs:
+        for source in (r.source, r.comparison_source):
+            if source and source.flag:
+                f = findings[(source.flag.code, source.flag.cell)]
+                assert (f.severity == "errore") == (source.flag.severity == "errore")
+    # in the sheet: the cell is filled and carries the note; the row says it on the page
+    ws = openpyxl.load_workbook(out)[TRIENNIAL_SHEET]
+    row = next(r for r in range(6, 12) if ws[f"A{r}"].value == "AREA PROGETTAZIONE")
+    cell = ws[f"C{row}"]
+    assert ws["C5"].value == "ANNO 2021" and cell.value == "=Progettazione!C31"
+    assert cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert "246.055,57" in cell.comment.text and "PDZ201" in cell.comment.text
+    assert "errore PDZ201" in ws[f"I{row}"].value
+    assert any("AREA PROGETTAZIONE" in s and "246.055,57" in s for s in cs.summary)
+
+
+def test_2021_comparison_year_variation_and_share(out2021):
+    out, data, _cs = out2021
+    cached = openpyxl.load_workbook(out, data_only=True)[TRIENNIAL_SHEET]
+    ws = openpyxl.load_workbook(out)[TRIENNIAL_SHEET]
+    assert [ws[f"{c}5"].value for c in "ABCDEFGHI"] == [
+        "COSTI PER AREA", "ANNO 2020", "ANNO 2021", "VAR. %", "ANNO 2022", "ANNO 2023",
+        "TRIENNIO", "QUOTA %", "FONTE E NOTE"]
+    totals = {r["area"]: r for r in rows("pp2021_totals.csv") if not r["servizio"]}
+    lines = rows("pp2021_lines.csv")
+    for i, r in enumerate(data.costs, start=6):
+        stated = totals.get(r.label)
+        want = cents(stated["totale_dichiarato_2020"]) if stated else \
+            sum(cents(x["budget_2020"]) or 0 for x in lines if x["area"] == r.label)
+        assert r.comparison == want, r.label
+        assert ws[f"D{i}"].value == f"=C{i}/B{i}-1"
+        assert cached[f"D{i}"].value == pytest.approx(r.years[0] / want - 1, abs=1e-12)
+        assert cached[f"H{i}"].value == pytest.approx(r.total / sum(sum(x.years)
+                                                                    for x in data.costs))
+        assert ws[f"D{i}"].number_format == "0.0%"
+
+
+def test_2021_defaults_avanzo_only_in_year_1_and_labels_without_years(out2021):
+    _out, data, _cs = out2021
+    revenues = {r.key: r for r in data.revenues}
+    for code in ("AVANZO_VINCOLATO", "AVANZO_NON_VINCOLATO"):
+        assert revenues[code].years[0] > 0 and revenues[code].years[1:] == [0, 0]
+        assert revenues[code].projection.rule == "solo_anno1"
+    assert [r.label for r in data.revenues] == [
+        "Avanzo gestionale vincolato", "Avanzo gestionale - non vincolato", "FNPS", "FSOL",
+        "FSR", "Comuni", "ALTRI FONDI PROGETTUALI", "ATS"]
+    assert revenues["FNPS"].years == [45_500_000] * 3
+
+
+def test_2021_balancing_channel_is_shown_with_what_it_absorbs_and_why(out2021):
+    out, data, cs = out2021
+    bal = data.balancing_row()
+    assert bal.key == "ALTRI_FONDI_PROGETTUALI"
+    avanzo = sum(r.years[0] for r in data.revenues if r.projection.rule == "solo_anno1")
+    growth = [data.cost_totals()[k] - data.cost_totals()[0] for k in (1, 2)]
+    assert bal.absorbed == [growth[0] + avanzo, growth[1] + avanzo]
+    assert bal.absorbed == [206_193_081, 261_193_081]
+    assert data.balance() == [0, 0, 0]
+    said = [s for s in cs.summary if s.startswith("«ALTRI FONDI PROGETTUALI» pareggia")]
+    assert len(said) == 2 and "2.061.930,81" in said[0] and "1.881.545,12" in said[0]
     ws = openpyxl.load_workbook(out)[TRIENNIAL_SHEET]
     cached = openpyxl.load_workbook(out, data_only=True)[TRIENNIAL_SHEET]
-    saldo = next(r for r in range(1, ws.max_row + 1) if ws[f"A{r}"].value == "SALDO "
-                 "(costi − ricavi)")
-    assert [cached[f"{c}{saldo}"].value for c in "BCDE"] == [0, 0, 0, 0]
-    # year 1 of obiettivo 1 points at its live TOTALE OBIETTIVO 1 (equal to its lines)
-    assert ws["B6"].value == "='Piano Operativo 2018'!B14"
-    # 2019 of obiettivo 12 points at the projections table; ALTRI FONDI balances
-    row12 = next(r for r in range(6, 21) if str(ws[f"A{r}"].value).startswith("12:"))
-    assert ws[f"C{row12}"].value.startswith(f"=ROUND('{PROJECTIONS_SHEET}'!F")
-    altri = next(r for r in range(20, saldo) if ws[f"A{r}"].value == "ALTRI FONDI")
-    assert ws[f"C{altri}"].value.startswith("=C21-SUM(C")
-    assert ws["B5"].value == "ANNO 2018" and ws["E5"].value == "TRIENNIO"
-    assert ws["B6"].number_format.startswith("_-[$€-410]")
-    assert ws["A5"].font.b and ws["E6"].font.b
+    row = next(r for r in range(20, 40) if str(ws[f"A{r}"].value).startswith("di cui a "
+                                                                            "pareggio"))
+    bal_row = next(r for r in range(20, 40) if ws[f"A{r}"].value == bal.label)
+    assert ws[f"E{row}"].value == f"=E{bal_row}-$C${bal_row}"
+    assert cached[f"E{row}"].value == pytest.approx(2_061_930.81)
+    assert "2.061.930,81" in ws[f"E{row}"].comment.text
+    assert ws[f"E{row}"].fill.fgColor.rgb.endswith("FFEB9C")
+
+
+def test_ente_comes_from_the_pdz_sheet_else_the_file_name(out2018, tmp_path):
+    out, data, _cs = out2018
+    assert data.ente == "piano_operativo_2018"
+    ws = openpyxl.load_workbook(out)[TRIENNIAL_SHEET]
+    assert ws["A2"].value == "Ente: piano_operativo_2018"
+    stated = tmp_path / "ente.xlsx"
+    from pdz_xl.changeset import CellWrite, OwnedSheet
+
+    apply_changeset(PO2018, Changeset(sheets=[OwnedSheet(name="_pdz", cells=[
+        CellWrite(cell="A1", value="ente"), CellWrite(cell="B1", value="Ambito di Crema & C.")
+    ])]), stated)
+    grid = read_workbook(stated)
+    plan = detect_plan(grid)
+    assert not any(n.code == "PDZ010" for n in plan.notes)  # a known key
+    cs, data = triennial_changeset(grid, plan)
+    assert data.ente == "Ambito di Crema & C."
+    page = cs.sheets[0].page
+    assert page.header.startswith("&L&BAmbito di Crema && C.&B")  # «&» doubled for Excel
+    assert "&P" in page.footer and "&N" in page.footer and "&D" in page.footer
+    _cs, data = triennial_changeset(grid, plan, ente="Ente scritto")
+    assert data.ente == "Ente scritto"
 
 
 @pytest.mark.libreoffice
-def test_2018_libreoffice_recalculates_to_our_cached_values(triennial_2018):
-    _src, out, _data, _cs = triennial_2018
-    assert_cached_equals_recalculated(out)  # every sheet, ours and the sample's
+@pytest.mark.parametrize("fixture", ["out2018", "out2021"])
+def test_libreoffice_recalculates_every_sheet_to_our_cached_values(fixture, request):
+    out, _data, _cs = request.getfixturevalue(fixture)
+    assert_cached_equals_recalculated(out)  # ours (3 sheets) and the sample's
+    formulas = openpyxl.load_workbook(out)
+    counted = sum(1 for name in (TRIENNIAL_SHEET, PROJECTIONS_SHEET, CONFRONTO_SHEET)
+                  if name in formulas.sheetnames
+                  for row in formulas[name].iter_rows() for c in row
+                  if isinstance(c.value, str) and c.value.startswith("="))
+    assert counted > 120
 
 
 @pytest.mark.libreoffice
-def test_a_wrong_cached_value_in_our_sheet_is_caught(triennial_2018, tmp_path):
-    _src, out, _data, cs = triennial_2018
+def test_a_wrong_cached_value_in_our_sheet_is_caught(out2021, tmp_path):
+    out, _data, cs = out2021
     owned = cs.sheets[0]
+    target = next(c for c in owned.cells if c.cell == "E8")  # AREA PROGETTAZIONE, 2022
+    assert target.formula
     bad = owned.model_copy(update={"cells": [
-        c.model_copy(update={"value": c.value + 1}) if c.cell == "D19" else c
+        c.model_copy(update={"value": c.value + 1}) if c is target else c
         for c in owned.cells]})
-    assert any(c.cell == "D19" and c.formula for c in bad.cells)
     broken = tmp_path / "broken.xlsx"
     apply_changeset(out, Changeset(sheets=[bad]), broken)
     problems = formula_mismatches(broken, sheets=[TRIENNIAL_SHEET])
-    assert len(problems) == 1 and problems[0].startswith(f"{TRIENNIAL_SHEET}!D19"), problems
+    assert len(problems) == 1 and problems[0].startswith(f"{TRIENNIAL_SHEET}!E8"), problems
 
 
-def test_2021_costs_per_area_equal_the_pluriennale(tmp_path):
-    plan = detect_plan(read_workbook(PP2021))
-    oracle = {r["area"]: r for r in rows("pp2021_pluriennale.csv")}
-    projections = default_projections(plan, "area")
-    for p in projections:
-        if p.kind == "costo":
-            p.rule = "importi"
-            p.year2 = cents(oracle[p.label]["budget_2022"])
-            p.year3 = cents(oracle[p.label]["budget_2023"])
-            if p.label == "AREA SERVIZI AZIENDALI":
-                p.year1 = SERVIZI_AZIENDALI_2021
-    src = _with_projections(PP2021, tmp_path / "p21.xlsx", projections, [2021, 2022, 2023])
-    out = tmp_path / "t21.xlsx"
-    cs, data = _generate(src, out, "area")
-    got = _table(out, "COSTI PER AREA")
-    want = _oracle("pp2021_pluriennale.csv", "area",
-                   ("budget_2021", "budget_2022", "budget_2023"))
-    assert [(label, v[:3]) for label, v in got[:-1]] == want[:-1]
-    assert got[-1][1][:3] == want[-1][1]  # TOTALE BUDGET, to the cent
-    # year 1 from the stated totals: AREA PROGETTAZIONE as the document states it
-    progettazione = next(r for r in data.costs if r.label == "AREA PROGETTAZIONE")
-    assert progettazione.source.kind == "dichiarato"
-    assert "246.055,57" in progettazione.source.note
-    assert any("246.055,57" in s for s in [c.value for c in cs.sheets[0].cells
-                                          if isinstance(c.value, str)])
-    assert_cached_equals_recalculated(out, sheets=[TRIENNIAL_SHEET])
-
-
-def test_2021_year1_from_the_lines(tmp_path):
-    _cs, data = _generate(PP2021, tmp_path / "r21.xlsx", "area", year1="righe")
-    plan = detect_plan(read_workbook(PP2021))
-    lines = {}
-    for ln in plan.lines:
-        lines[ln.groups[0].text] = lines.get(ln.groups[0].text, 0) + ln.amount(2021)
-    assert {r.label: r.years[0] for r in data.costs} == lines
-    assert next(r for r in data.costs if r.label == "AREA PROGETTAZIONE").years[0] == \
-        24_605_557
-    assert all(r.source.kind == "righe" for r in data.costs)
-
-
-def test_generating_twice_gives_the_same_sheet_and_leaves_the_rest(tmp_path):
+@pytest.mark.parametrize("sample", [PO2018, PP2021], ids=["2018", "2021"])
+def test_generating_twice_gives_the_same_bytes_and_leaves_the_rest(sample, tmp_path):
     for d in ("a", "b"):
         (tmp_path / d).mkdir()
-    a, b = (tmp_path / d / PO2018.name for d in ("a", "b"))
-    first, _ = _generate(PO2018, a, "obiettivo")
-    second, _ = _generate(a, b, "obiettivo")
-    assert [s.name for s in first.sheets] == [TRIENNIAL_SHEET, PROJECTIONS_SHEET]
-    assert [s.name for s in second.sheets] == [TRIENNIAL_SHEET]  # the table is the user's now
+    a, b = (tmp_path / d / sample.name for d in ("a", "b"))
+    first, _ = _generate(sample, a)
+    second, _ = _generate(a, b)
+    names = [s.name for s in first.sheets]
+    assert names[0] == TRIENNIAL_SHEET and names[-1] == PROJECTIONS_SHEET
+    assert PROJECTIONS_SHEET not in [s.name for s in second.sheets]  # the user's now
     assert first.sheets[0] == second.sheets[0]
     assert a.read_bytes() == b.read_bytes()
-    before = openpyxl.load_workbook(PO2018)
-    before_cached = openpyxl.load_workbook(PO2018, data_only=True)
+    before = openpyxl.load_workbook(sample)
+    before_cached = openpyxl.load_workbook(sample, data_only=True)
     after = openpyxl.load_workbook(b)
     after_cached = openpyxl.load_workbook(b, data_only=True)
-    assert after.sheetnames == [*before.sheetnames, TRIENNIAL_SHEET, PROJECTIONS_SHEET]
+    assert after.sheetnames[:len(before.sheetnames)] == before.sheetnames
+    assert set(after.sheetnames) - set(before.sheetnames) == set(names)
     for name in before.sheetnames:
         cells_before = [(c.coordinate, c.value, c.number_format) for row in
                         before[name].iter_rows() for c in row]
@@ -201,9 +266,21 @@ def test_generating_twice_gives_the_same_sheet_and_leaves_the_rest(tmp_path):
             [c.value for row in after_cached[name].iter_rows() for c in row], name
 
 
-def test_charts_are_native(tmp_path):
-    out = tmp_path / "c.xlsx"
-    _generate(PO2018, out, "obiettivo")
+def test_year_1_from_the_lines_on_request(tmp_path):
+    _cs, data = _generate(PP2021, tmp_path / "r21.xlsx", "area", year1="righe")
+    plan = detect_plan(read_workbook(PP2021))
+    lines = {}
+    for ln in plan.lines:
+        lines[ln.groups[0].text] = lines.get(ln.groups[0].text, 0) + ln.amount(2021)
+    assert {r.label: r.years[0] for r in data.costs} == lines
+    assert all(r.source.kind == "righe" and r.source.flag is None for r in data.costs)
+    # the pluriennale still gives years 2 and 3
+    assert [r.years[1] for r in data.costs] == [cents(r["budget_2022"]) for r in
+                                                rows("pp2021_pluriennale.csv")[:-1]]
+
+
+def test_charts_are_native_below_the_table(out2018):
+    out, _data, _cs = out2018
     names = zipfile.ZipFile(out).namelist()
     charts = sorted(n for n in names if n.startswith("xl/charts/chart"))
     assert len(charts) == 2
@@ -212,10 +289,10 @@ def test_charts_are_native(tmp_path):
     assert all(f"'{TRIENNIAL_SHEET}'!$A$" in x for x in xml)
 
 
-def test_fiscal_data_package_validates(tmp_path, triennial_2018):
+def test_fiscal_data_package_validates(tmp_path, out2018):
     from frictionless import Package
 
-    _src, _out, data, _cs = triennial_2018
+    _out, data, _cs = out2018
     path = export_fdp(data, tmp_path / "fdp", "Piano triennale 2018-2020")
     report = Package(str(path)).validate()
     assert report.valid, report.flatten(["type", "note"])
@@ -238,10 +315,10 @@ def test_fiscal_data_package_validates(tmp_path, triennial_2018):
     assert sum(spesa.values()) == sum(entrata.values())
 
 
-def test_fiscal_data_package_with_a_wrong_amount_is_invalid(tmp_path, triennial_2018):
+def test_fiscal_data_package_with_a_wrong_amount_is_invalid(tmp_path, out2018):
     from frictionless import Package
 
-    _src, _out, data, _cs = triennial_2018
+    _out, data, _cs = out2018
     path = export_fdp(data, tmp_path / "fdp", "Piano triennale 2018-2020")
     csv_path = tmp_path / "fdp" / "piano-triennale.csv"
     csv_path.write_text(csv_path.read_text().replace(",30000.00", ",30000.00 euro", 1))

@@ -99,9 +99,10 @@ def test_existing_table_is_never_rewritten_and_gaps_are_reported(plan2018, tmp_p
     grid = read_workbook(src)
     cs, data = triennial_changeset(grid, detect_plan(grid), per="obiettivo")
     assert [s.name for s in cs.sheets] == [TRIENNIAL_SHEET]
-    missing = [s for s in cs.summary if "non è in «Proiezioni PDZ»" in s.replace(
-        PROJECTIONS_SHEET, "«Proiezioni PDZ»")]
-    assert len(missing) == 14 + 8  # the other obiettivi and channels: come anno 1
+    missing = [s for s in cs.summary if f"non è in «{PROJECTIONS_SHEET}»" in s]
+    assert len(missing) == 14 + 8  # the other obiettivi and channels: from the table
+    assert all(s.endswith("importi da «Preventivo triennale»: " + s.split(": ")[-1])
+               for s in missing)
     assert data.balance() == [0, 0, 0]
 
 
@@ -196,14 +197,26 @@ def test_command_line_writes_the_sheet_and_the_package(tmp_path):
     shutil.copy(PO2018, src)
     out = tmp_path / "out" / "po_triennale.xlsx"
     proc = _cli(str(src), "-o", str(out), "--per", "obiettivo", "--fdp",
-                str(tmp_path / "fdp"), "--data", "2026-11-22", "--ambito", "Ambito cremasco")
+                str(tmp_path / "fdp"), "--data", "2026-11-22", "--ente", "Ambito cremasco")
     assert proc.returncode == 0, proc.stderr
     assert "Triennale PDZ: 15 gruppi di costo (obiettivo)" in proc.stdout
+    assert "anni 2019 e 2020 da «Preventivo triennale»" in proc.stdout
     ws = openpyxl.load_workbook(out, data_only=True)[TRIENNIAL_SHEET]
-    assert ws["A2"].value == "Ambito: Ambito cremasco"
+    assert ws["A2"].value == "Ente: Ambito cremasco"
     assert "generato il 2026-11-22" in ws["A3"].value
     assert (tmp_path / "fdp" / "datapackage.json").exists()
     assert src.read_bytes() == PO2018.read_bytes()  # -o leaves the source alone
+
+
+def test_command_line_says_what_the_balancing_channel_absorbs(tmp_path):
+    proc = _cli(str(REPO / "workbooks" / "piano_programma_2021.xlsx"), "-o",
+                str(tmp_path / "t.xlsx"), "--ambito", "Ambito cremasco")  # the older name
+    assert proc.returncode == 0, proc.stderr
+    assert "«ALTRI FONDI PROGETTUALI» pareggia il 2022: assorbe € 2.061.930,81" in proc.stdout
+    assert "«AREA PROGETTAZIONE» 2021: dichiarato € 667.800,08" in proc.stdout
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    assert ws[TRIENNIAL_SHEET]["A2"].value == "Ente: Ambito cremasco"
+    assert "Confronto PDZ" in ws.sheetnames
 
 
 def test_command_line_rejects_a_bad_option(tmp_path):
@@ -222,3 +235,83 @@ def test_rules_that_cannot_apply_are_reported(plan2018):
     assert data.costs[1].years == [data.costs[1].years[0]] * 3 and not data.costs[1].balancing
     assert any("senza tasso" in w and "1: CARTELLA SOCIALE" in w for w in data.warnings)
     assert any("vale solo per i ricavi" in w for w in data.warnings)
+
+
+def test_headers_with_the_plan_years_and_the_old_ones(plan2018):
+    years = [2018, 2019, 2020]
+    for header in (["Tipo", "Voce", "Regola", "Anno 2018", 2019, "2020"],
+                   ["Tipo", "Voce", "Regola", "Anno 1", "Anno 2", "Anno 3"]):
+        sheet = _sheet([header, ["costo", "OBIETTIVO 12", "importi", 1, 15000, 16000]])
+        rows, problems = parse_projections(sheet, _resolve(plan2018), years)
+        assert [(p.year1, p.year2, p.year3) for p in rows] == [(100, 1_500_000, 1_600_000)]
+        assert rows[0].cells == {"year1": "D2", "year2": "E2", "year3": "F2"}
+        assert not problems
+    sheet = _sheet([["Tipo", "Voce", "Regola", "Anno 2021", "Anno 2022"],
+                    ["costo", "OBIETTIVO 12", "importi", 1, 2]])
+    rows, problems = parse_projections(sheet, _resolve(plan2018), years)
+    assert rows[0].year2 is None and rows[0].year3 is None
+    assert len(problems) == 1 and "2021, 2022" in problems[0] and "2018-2020" in problems[0]
+
+
+def test_solo_anno_1_rule(plan2018):
+    sheet = _sheet([["Tipo", "Voce", "Regola"], ["ricavo", "RESIDUI", "solo anno 1"],
+                    ["ricavo", "ALTRI FONDI", "bilanciamento"]])
+    rows, problems = parse_projections(sheet, _resolve(plan2018))
+    assert [p.rule for p in rows] == ["solo_anno1", "bilancia"] and not problems
+    data = build_triennial(plan2018, rows, "obiettivo")
+    residui = next(r for r in data.revenues if r.key == "RESIDUI")
+    assert residui.years == [65_526_323, 0, 0]
+    altri = data.balancing_row()
+    assert altri.absorbed == [65_526_323, 65_526_323]  # it takes what RESIDUI no longer gives
+    assert data.balance() == [0, 0, 0]
+    assert any("«ALTRI FONDI» pareggia il 2019: assorbe € 655.263,23" in w and "RESIDUI"
+               in w for w in data.warnings)
+
+
+def test_written_table_has_the_years_a_drop_down_a_hidden_key_and_linked_seeds(tmp_path):
+    out = tmp_path / "p.xlsx"
+    grid = read_workbook(PO2018)
+    cs, _data = triennial_changeset(grid, detect_plan(grid))
+    apply_changeset(PO2018, cs, out)
+    ws = openpyxl.load_workbook(out)[PROJECTIONS_SHEET]
+    cached = openpyxl.load_workbook(out, data_only=True)[PROJECTIONS_SHEET]
+    assert [ws.cell(3, c).value for c in range(1, 10)] == [
+        "Tipo", "Voce", "Regola", "Crescita %", "Anno 2018", "Anno 2019", "Anno 2020",
+        "Fonte", "Chiave"]
+    assert ws.column_dimensions["I"].hidden and not ws.column_dimensions["H"].hidden
+    (dv,) = ws.data_validations.dataValidation
+    assert dv.type == "list" and str(dv.sqref).startswith("C4:C")
+    assert dv.formula1 == '"come anno 1,solo anno 1,crescita,importi,bilanciamento"'
+    row12 = next(r for r in range(4, 30) if ws[f"I{r}"].value == "obiettivo:12")
+    assert ws[f"C{row12}"].value == "importi"
+    assert ws[f"F{row12}"].value == "='Preventivo triennale'!C15"
+    assert ws[f"G{row12}"].value == "='Preventivo triennale'!D15"
+    assert cached[f"F{row12}"].value == 15000 and ws[f"E{row12}"].value is None
+    assert ws[f"H{row12}"].value == "«Preventivo triennale»: C15, D15"
+    altri = next(r for r in range(4, 30) if ws[f"I{r}"].value == "ALTRI_FONDI")
+    assert ws[f"F{altri}"].value == "='Preventivo triennale'!C30"
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$3:$3"
+    # the triennial sheet follows the table: 2019 of obiettivo 12 is its cell
+    tri = openpyxl.load_workbook(out)[TRIENNIAL_SHEET]
+    r12 = next(r for r in range(6, 21) if str(tri[f"A{r}"].value).startswith("12:"))
+    assert tri[f"C{r12}"].value == f"=ROUND('{PROJECTIONS_SHEET}'!F{row12},2)"
+
+
+def test_a_typed_projection_wins_over_the_workbook_tables(plan2018, tmp_path):
+    rows = [p for p in default_projections(plan2018, "obiettivo") if p.key == "obiettivo:14"]
+    rows[0].rule, rows[0].growth = "crescita", Decimal("10")
+    src = tmp_path / "u.xlsx"
+    apply_changeset(PO2018, Changeset(sheets=[projections_sheet(rows, [2018, 2019, 2020])]),
+                    src)
+    grid = read_workbook(src)
+    cs, data = triennial_changeset(grid, detect_plan(grid))
+    by_key = {r.key: r for r in data.costs}
+    assert by_key["obiettivo:14"].years == [12_511_823, 13_763_005, 15_139_306]
+    assert by_key["obiettivo:13"].years == [0, 3_000_000, 3_000_000]  # from the table
+    assert any("«13: PROTEZIONE GIURIDICA» non è in «Proiezioni PDZ»: importi da "
+               "«Preventivo triennale»" in s for s in cs.summary)
+    out = tmp_path / "u_out.xlsx"
+    apply_changeset(src, cs, out)
+    tri = openpyxl.load_workbook(out)[TRIENNIAL_SHEET]
+    r13 = next(r for r in range(6, 21) if str(tri[f"A{r}"].value).startswith("13:"))
+    assert tri[f"C{r13}"].value == "='Preventivo triennale'!C16"  # straight to the table

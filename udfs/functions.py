@@ -24,6 +24,9 @@ _GRUPPO = ("Area, obiettivo, servizio o azione, come scritto nel budget («AREA 
            "Vuoto: tutto il budget.")
 _CANALE = "Canale di finanziamento: FNPS, FSR, FSOL, FNA, COMUNI, ATS, AVANZO VINCOLATO..."
 _ANNO = "Anno degli importi (vuoto: l'anno del piano)."
+_FONTE = ("«righe»: la somma delle righe; «dichiarati»: il totale scritto nella cartella per "
+          "il gruppo (la riga TOTALE, o la tabella triennale/pluriennale per l'anno del "
+          "piano), se c'è.")
 
 
 def _euros(cents: Cents) -> float:
@@ -61,17 +64,21 @@ def _at(value: object, i: int, j: int) -> object:
 @xw.arg("gruppo", "raw", doc=_GRUPPO + " Un intervallo dà un risultato per cella.")
 @xw.arg("canale", "raw", doc=_CANALE + " Vuoto: il costo intero delle righe.")
 @xw.arg("anno", "raw", doc=_ANNO)
+@xw.arg("fonte", doc=_FONTE + " Vuoto: «righe».")
 @with_caller
-def pdz_total(budget=None, gruppo=None, canale=None, anno=None, caller=None):
+def pdz_total(budget=None, gruppo=None, canale=None, anno=None, fonte=None, caller=None):
     """Totale dei costi del budget, per gruppo, canale e anno (senza argomenti: il totale
-    generale dell'anno del piano). Con intervalli di gruppi/canali/anni restituisce una
-    tabella della stessa forma (una sola lettura del budget per tutte le celle)."""
+    generale dell'anno del piano), come somma delle righe; con fonte «dichiarati» il totale
+    scritto nella cartella, lo stesso anno 1 di «Triennale PDZ» e di PDZ_TRIENNIO. Con
+    intervalli di gruppi/canali/anni restituisce una tabella della stessa forma (una sola
+    lettura del budget per tutte le celle)."""
     query = query_for(budget, caller)
     args = [gruppo, canale, anno]
     shape = _spread(args)
+    source = _blank(fonte)
     if shape is None:
-        return _euros(query.total(*(_blank(a) for a in args)))
-    return [[_euros(query.total(*(_blank(_at(a, i, j)) for a in args)))
+        return _euros(query.total(*(_blank(a) for a in args), source))
+    return [[_euros(query.total(*(_blank(_at(a, i, j)) for a in args), source))
              for j in range(shape[1])] for i in range(shape[0])]
 
 
@@ -142,12 +149,15 @@ def pdz_rilievi(budget=None, gravita=None, caller=None):
 @xw.arg("gruppo", doc="Area o obiettivo (costi) oppure canale (entrate); vuoto: il totale "
                       "dei costi.")
 @xw.arg("intestazione", doc="VERO per avere sopra la riga degli anni.")
+@xw.arg("fonte", doc="Anno 1 dei costi: " + _FONTE + " Vuoto: «dichiarati», come il foglio "
+                     "«Triennale PDZ».")
 @with_caller
-def pdz_triennio(budget=None, gruppo=None, intestazione=None, caller=None):
+def pdz_triennio(budget=None, gruppo=None, intestazione=None, fonte=None, caller=None):
     """I tre anni del piano triennale e il loro totale per un gruppo o un canale, come nel
-    foglio «Triennale PDZ»; si espande nelle celle a destra."""
+    foglio «Triennale PDZ» (anno 1 dai totali dichiarati; fonte «righe» per la somma delle
+    righe, come PDZ_TOTAL); si espande nelle celle a destra."""
     query = query_for(budget, caller)
-    row = [_euros(c) for c in query.triennial_row(gruppo)]
+    row = [_euros(c) for c in query.triennial_row(gruppo, _blank(fonte))]
     return [query.triennial_header(), row] if intestazione else [row]
 
 

@@ -1,7 +1,7 @@
 """``pdz-xl triennale``: generate the "Triennale PDZ" sheet (and the data package).
 
 ``triennale FILE [-o OUT] [--per area|obiettivo] [--anno1 dichiarati|righe] [--fdp DIR]
-[--data AAAA-MM-GG] [--ambito TESTO]``
+[--data AAAA-MM-GG] [--ente TESTO]``
 """
 
 from __future__ import annotations
@@ -30,11 +30,14 @@ def register(app: typer.Typer) -> None:
         fdp: Path = typer.Option(None, "--fdp",
                                  help="Cartella dove esportare il Fiscal Data Package."),
         data: str = typer.Option(None, "--data", help="Data di generazione da scrivere."),
-        ambito: str = typer.Option(None, "--ambito",
-                                   help="Nome dell'ambito nell'intestazione (predefinito: "
-                                        "il nome del file)."),
+        ente: str = typer.Option(None, "--ente", "--ambito",
+                                 help="Nome dell'ente nell'intestazione e nel piè di pagina "
+                                      "(predefinito: la chiave «ente» del foglio «_pdz», "
+                                      "altrimenti il nome del file)."),
     ) -> None:
-        """Genera il foglio «Triennale PDZ»: costi e ricavi dei tre anni, saldo, grafici."""
+        """Genera i fogli «Triennale PDZ» (costi e ricavi dei tre anni, saldo, grafici,
+        pronto da stampare) e «Confronto PDZ» (anno del piano e anno di confronto); gli
+        anni 2 e 3 vengono dalle tabelle triennali della cartella, se ci sono."""
         from ..io.xlsx_reader import read_workbook
         from ..layout.detect import detect_plan
         from ..triennial.build import triennial_changeset
@@ -49,7 +52,7 @@ def register(app: typer.Typer) -> None:
             plan = detect_plan(grid)
             changeset, result = triennial_changeset(
                 grid, plan, per=per, year1=anno1,  # type: ignore[arg-type]
-                generated_on=data, ambito=ambito)
+                generated_on=data, ente=ente)
             written = write_workbook(file, changeset, out)
         except PdzError as exc:
             fail(exc)
@@ -58,7 +61,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"  {line}")
         if fdp is not None:
             path = export_fdp(result, fdp, f"Piano triennale {result.years[0]}-"
-                              f"{result.years[2]} – {ambito or file.stem}")
+                              f"{result.years[2]} – {result.ente}")
             typer.echo(f"Fiscal Data Package in {path}")
 
     app.command("triennale")(triennale)

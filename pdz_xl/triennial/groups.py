@@ -1,16 +1,18 @@
 """What the triennial tables add up: cost groups (area or obiettivo) with their lines and
-stated totals, revenue channels with their revenue-table cells, and where year 1 of each
-comes from (:class:`~.model.Source`)."""
+stated totals, revenue channels with their revenue-table cells, and where the figure of a
+year comes from (:class:`~.model.Source`), flagged when a stated figure is not its lines."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from ..channels.catalog import default_catalog, normalise_label
+from ..channels.catalog import default_catalog, normalise_label, split_year
 from ..money import Cents, format_eur
 from ..plan import Line, Plan, StatedTotal
-from .model import Per, Source, Year1Mode
+from .model import Flag, Per, Ref, Source, Year1Mode
+
+DEFAULT_TOLERANCE: Cents = 5  # as validation's default (``tolleranza`` in «_pdz»)
 
 _LOWER = ("servizio", "azione")  # totals inside a group that may stand for its lines
 _NUMBER = re.compile(r"^(?:obiettivo\s*)?(\d+)\b")
@@ -25,6 +27,15 @@ class CostGroup:
     lines: list[Line]
     totals: list[StatedTotal] = field(default_factory=list)  # own level first
     names: set[str] = field(default_factory=set)  # other spellings: bare label, cell text
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A group's figure for one year as the workbook's triennial table states it."""
+
+    cents: Cents
+    cell: str
+    origin: str  # the table («Budget pluriennale»)
 
 
 @dataclass
@@ -73,21 +84,43 @@ def _stated(t: StatedTotal, year: int) -> tuple[Cents | None, str | None]:
     return t.amounts.get(year), t.amount_cells.get(year)
 
 
-def year1_source(group: CostGroup, plan: Plan, per: Per, mode: Year1Mode
-                 ) -> tuple[Cents, Source]:
-    """Year 1 of a cost group and the cells its formula adds up.
+def _flag(code: str, cell: str, stated: Cents, lines: Cents, tolerance: Cents) -> Flag | None:
+    if stated == lines:
+        return None
+    severity = "avviso" if abs(stated - lines) <= tolerance else "errore"
+    return Flag(severity=severity, code=code, cell=cell, stated=stated, lines=lines)
+
+
+def flag_text(flag: Flag) -> str:
+    """The Italian explanation of a flagged figure (cell notes, the sheet, the summary)."""
+    kind = "arrotondamento" if flag.severity == "avviso" else "errore"
+    sign = "+" if flag.difference > 0 else ""
+    return (f"dichiarato {format_eur(flag.stated)}, le righe sommano "
+            f"{format_eur(flag.lines)} (differenza {sign}{format_eur(flag.difference)}): "
+            f"{kind} {flag.code} in {flag.cell}")
+
+
+def lines_total(group: CostGroup, year: int) -> Cents:
+    """The sum of the group's lines in ``year`` (blanks as zero)."""
+    return sum(ln.amount(year) for ln in group.lines)
+
+
+def detail_source(group: CostGroup, plan: Plan, per: Per, mode: Year1Mode, year: int,
+                  tolerance: Cents = DEFAULT_TOLERANCE) -> tuple[Cents, Source]:
+    """A cost group's figure for ``year`` from the detail and the cells its formula adds up.
 
     Totals of the group (its own level, then servizio and azione) replace their lines in
     the formula when they are live (a formula) and equal to their lines; in ``dichiarati``
-    mode a typed total at the group's own level is taken as stated. The lines no chosen
-    total covers are referenced one by one (contiguous rows become ranges later).
+    mode a typed total at the group's own level is taken as stated (flagged when it differs
+    from its lines). The lines no chosen total covers are referenced one by one
+    (contiguous rows become ranges later).
     """
-    year = plan.plan_year
     amount = {ln.id: ln.amount(year) for ln in group.lines}
     covered: set[int] = set()
-    refs: list[tuple[str, int, Cents]] = []
+    refs: list[Ref] = []
     value = 0
     notes: list[str] = []
+    flag = None
     stated_used = False
     for t in group.totals:
         stated, cell = _stated(t, year)
@@ -100,8 +133,9 @@ def year1_source(group: CostGroup, plan: Plan, per: Per, mode: Year1Mode
             pass
         elif not live and mode == "dichiarati" and t.level == per:
             stated_used = True
+            flag = _flag("PDZ201", cell, stated, lines_sum, tolerance) or flag
             if stated != lines_sum:
-                notes.append(f"anno 1 dal totale dichiarato ({format_eur(stated)}); "
+                notes.append(f"dal totale dichiarato ({format_eur(stated)}); "
                              f"le righe sommano {format_eur(lines_sum)}")
         else:
             continue
@@ -114,12 +148,32 @@ def year1_source(group: CostGroup, plan: Plan, per: Per, mode: Year1Mode
             refs.append((ln.amount_cells[year], 1, amount[ln.id]))
             value += amount[ln.id]
     kind = "dichiarato" if stated_used else "righe"
-    return value, Source(kind=kind, refs=refs, note="; ".join(notes) or None)
+    return value, Source(kind=kind, refs=refs, note="; ".join(notes) or None, flag=flag)
 
 
-def revenue_channels(plan: Plan) -> list[Channel]:
-    """Channels of the revenue table for the plan year, in table order."""
+def year1_source(group: CostGroup, plan: Plan, per: Per, mode: Year1Mode,
+                 statement: Statement | None = None,
+                 tolerance: Cents = DEFAULT_TOLERANCE) -> tuple[Cents, Source]:
+    """Year 1 of a cost group: :func:`detail_source` for the plan year; in ``dichiarati``
+    mode the figure the workbook's triennial table states for the group (``statement``)
+    when the group has no stated total of its own and the detail gives another figure."""
     year = plan.plan_year
+    value, source = detail_source(group, plan, per, mode, year, tolerance)
+    if mode != "dichiarati" or statement is None or source.kind == "dichiarato" or \
+            statement.cents == value:
+        return value, source
+    lines = lines_total(group, year)
+    flag = _flag("PDZ301", statement.cell, statement.cents, lines, tolerance)
+    note = (f"dalla tabella «{statement.origin}» ({format_eur(statement.cents)}); "
+            f"il dettaglio dà {format_eur(value)}")
+    return statement.cents, Source(kind="tabella", refs=[(statement.cell, 1, statement.cents)],
+                                   note=note, flag=flag, origin=statement.origin)
+
+
+def revenue_channels(plan: Plan, year: int | None = None) -> list[Channel]:
+    """Channels of the revenue table for ``year`` (the plan year), in table order; labels
+    without the year words of the plan's table («FNPS 2021» -> «FNPS»)."""
+    year = plan.plan_year if year is None else year
     out: dict[str, Channel] = {}
     labels: dict[str, list[str]] = {}
     for r in plan.revenues:
@@ -128,8 +182,10 @@ def revenue_channels(plan: Plan) -> list[Channel]:
         sign = 1 if r.kind == "item" else -1
         if r.amounts:
             cell, amount = r.amount_cells.get(year), r.amounts.get(year)
-        else:
+        elif year == plan.plan_year:
             cell, amount = r.amount_cell, r.amount
+        else:
+            cell, amount = None, None
         ch = out.setdefault(r.channel, Channel(r.channel, r.channel, [], 0))
         if r.kind == "item":
             labels.setdefault(r.channel, []).append(r.label)
@@ -138,8 +194,15 @@ def revenue_channels(plan: Plan) -> list[Channel]:
             ch.amount += sign * amount
     for code, ch in out.items():
         names = labels.get(code, [])
-        ch.label = names[0] if len(names) == 1 else code.replace("_", " ")
+        ch.label = strip_years(names[0]) if len(names) == 1 else code.replace("_", " ")
     return list(out.values())
+
+
+def strip_years(label: str) -> str:
+    """A label without its year words: «FNPS 2021» -> «FNPS», «Avanzo 2020 vincolato» ->
+    «Avanzo vincolato» (a label that is only a year stays as it is)."""
+    stripped, year = split_year(label)
+    return stripped if year is not None and stripped else label
 
 
 def resolver(groups: list[CostGroup], channels: list[Channel]):

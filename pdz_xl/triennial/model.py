@@ -1,7 +1,7 @@
-"""The numbers of the three-year plan, with where each year-1 figure comes from.
+"""The numbers of the three-year plan, with where each figure comes from.
 
-Plain data: built by :mod:`.build`, written by :mod:`.sheet`, exported by :mod:`.fdp`.
-Amounts are integer cents.
+Plain data: built by :mod:`.build`, written by :mod:`.sheet` and :mod:`.confronto`,
+exported by :mod:`.fdp`. Amounts are integer cents.
 """
 
 from __future__ import annotations
@@ -16,27 +16,47 @@ TRIENNIAL_SHEET = "Triennale PDZ"
 
 Per = Literal["area", "obiettivo"]
 Year1Mode = Literal["dichiarati", "righe"]
-"""How year 1 of a cost group is read from the detail.
+"""How year 1 of a cost group is read from the workbook.
 
-``dichiarati`` (default): the group's own stated total (``TOTALE AREA ...`` /
-``TOTALE OBIETTIVO n``) when it is typed, as the document states it, even where it differs
-from its lines; a total that is a formula counts only when its saved value equals its lines
-(otherwise the lines are summed). Groups without a stated total: the sum of their lines.
+``dichiarati`` (default): what the document states for the group — its own typed total
+(``TOTALE AREA ...`` / ``TOTALE OBIETTIVO n``), else its row in the workbook's triennial or
+pluriennale table when that differs from the detail —, even where it differs from the
+lines (the figure is then marked, see :class:`Flag`); a total that is a formula counts only
+when its saved value equals its lines. Groups with no statement: the sum of their lines.
 ``righe``: always the sum of the lines.
-In both modes an «Anno 1» typed in the projections table wins.
+In both modes an amount typed in the year-1 column of the projections table wins.
 """
 
-SourceKind = Literal["righe", "dichiarato", "proiezioni", "ricavi"]
+SourceKind = Literal["righe", "dichiarato", "tabella", "proiezioni", "ricavi"]
+Ref = tuple[str, int, Cents]
+"""A cell added up with a sign and the cents it holds: ``("Sheet!C12", 1, 123456)``."""
+
+
+@dataclass
+class Flag:
+    """A stated figure used for a group that differs from the group's lines."""
+
+    severity: Literal["errore", "avviso"]  # avviso: within the rounding tolerance
+    code: str  # the validation rule that reports it (PDZ201 totals, PDZ301 summaries)
+    cell: str  # the stated cell
+    stated: Cents
+    lines: Cents
+
+    @property
+    def difference(self) -> Cents:
+        """Stated − lines."""
+        return self.stated - self.lines
 
 
 @dataclass
 class Source:
-    """Where year 1 comes from: cells added up with a sign and the cents each holds
-    (``("Sheet!C12", 1, 123456)``), or the «Anno 1» cell of the projections table."""
+    """Where a figure comes from: cells added up (:data:`Ref`), or the projections table."""
 
     kind: SourceKind
-    refs: list[tuple[str, int, Cents]] = field(default_factory=list)
+    refs: list[Ref] = field(default_factory=list)
     note: str | None = None  # Italian, shown next to the row
+    flag: Flag | None = None
+    origin: str | None = None  # the table a «tabella» figure comes from
 
 
 @dataclass
@@ -49,6 +69,9 @@ class Row:
     source: Source
     projection: Projection
     balancing: bool = False
+    comparison: Cents | None = None  # the comparison year, where the workbook has it
+    comparison_source: Source | None = None
+    absorbed: list[Cents] = field(default_factory=list)  # balancing: years 2, 3 beyond base
 
     @property
     def total(self) -> Cents:
@@ -66,6 +89,9 @@ class Triennial:
     costs: list[Row]
     revenues: list[Row]
     warnings: list[str] = field(default_factory=list)  # Italian, for the summary
+    comparison_year: int | None = None
+    ente: str = ""
+    seeded_from: list[str] = field(default_factory=list)  # tables years 2-3 came from
 
     def total(self, rows: list[Row], k: int) -> Cents:
         """Column total of year index ``k`` (0, 1, 2)."""
@@ -82,3 +108,12 @@ class Triennial:
     def balance(self) -> list[Cents]:
         """Costs − revenues per year."""
         return [c - r for c, r in zip(self.cost_totals(), self.revenue_totals(), strict=True)]
+
+    def balancing_row(self) -> Row | None:
+        """The revenue channel that balances years 2 and 3, if any."""
+        return next((r for r in self.revenues if r.balancing), None)
+
+    def has_comparison(self) -> bool:
+        """True when some cost group has a comparison-year figure."""
+        return self.comparison_year is not None and \
+            any(r.comparison is not None for r in self.costs)
