@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepare a fresh machine for pdz-xl: a virtual environment with the package and,
-# with --test, everything the tests need (LibreOffice headless from Debian included).
+# with --test, everything the tests need (LibreOffice headless and poppler-utils, which
+# turns the printed PDF into pictures, from Debian).
 # Idempotent: re-running only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,15 +21,16 @@ extras="fast"
 [ "$want_test" = 1 ] && extras="fast,test,addin"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[${extras}]"
 
-if [ "$want_test" = 1 ] && { ! command -v soffice >/dev/null 2>&1 || ! dpkg -s python3-uno >/dev/null 2>&1; }; then
+if [ "$want_test" = 1 ] && { ! command -v soffice >/dev/null 2>&1 || ! dpkg -s python3-uno >/dev/null 2>&1 \
+                             || ! command -v pdftoppm >/dev/null 2>&1; }; then
   if [ "$(id -u)" = 0 ]; then
-    echo "Installo LibreOffice Calc (headless) da Debian..."
+    echo "Installo LibreOffice Calc (headless) e poppler-utils da Debian..."
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libreoffice-calc-nogui python3-uno >/dev/null
+      libreoffice-calc-nogui python3-uno poppler-utils >/dev/null
   else
-    echo "errore: i test richiedono LibreOffice (soffice); installarlo con" \
-         "'sudo apt-get install libreoffice-calc-nogui'" >&2
+    echo "errore: i test richiedono LibreOffice (soffice) e poppler-utils; installarli con" \
+         "'sudo apt-get install libreoffice-calc-nogui python3-uno poppler-utils'" >&2
     exit 2
   fi
 fi

@@ -51,7 +51,7 @@ class Seeds:
     costs: dict[str, Seed] = field(default_factory=dict)
     revenues: dict[str, Seed] = field(default_factory=dict)
     statements: dict[str, Statement] = field(default_factory=dict)  # group key -> year 1
-    tables: list[str] = field(default_factory=list)  # the tables used, in order
+    tables: list[str] = field(default_factory=list)  # where the seeds used come from
     notes: list[str] = field(default_factory=list)  # Italian
 
 
@@ -82,7 +82,6 @@ def _summary_seeds(plan: Plan, later: list[int], groups: set[str], channels: set
         if not any(y in years for y in later):
             continue
         name = table_name(table)
-        used = False
         for row in table.rows:
             if row.is_total:
                 continue
@@ -97,13 +96,10 @@ def _summary_seeds(plan: Plan, later: list[int], groups: set[str], channels: set
             if not refs or key in target:
                 continue
             target[key] = Seed(kind=kind, key=key, refs=refs, origin=name)
-            used = True
             first = row.values.get(years[y1]) if y1 in years else None
             if kind == "costo" and first is not None:
                 seeds.statements.setdefault(key, Statement(
                     first, row.value_cells[years[y1]], name))
-        if used and name not in seeds.tables:
-            seeds.tables.append(name)
     return costs, revenues
 
 
@@ -119,7 +115,7 @@ def _match(group_key: str | None, label: str, groups: set[str], channels: set[st
     return "ricavo", resolve("ricavo", label, "")
 
 
-def _revenue_seeds(plan: Plan, later: list[int], channels: set[str]) -> tuple[dict, str]:
+def _revenue_seeds(plan: Plan, later: list[int], channels: set[str]) -> dict[str, Seed]:
     out: dict[str, Seed] = {}
     sheets: list[str] = []
     for r in plan.revenues:
@@ -136,7 +132,7 @@ def _revenue_seeds(plan: Plan, later: list[int], channels: set[str]) -> tuple[di
     origin = ", ".join(sheets)
     for seed in out.values():
         seed.origin = origin
-    return out, origin
+    return out
 
 
 def _line_seeds(plan: Plan, later: list[int], groups: list[CostGroup], per: Per,
@@ -165,13 +161,11 @@ def find_seeds(plan: Plan, per: Per, mode: Year1Mode, groups: list[CostGroup],
     for source in order:
         for key, seed in source.items():
             seeds.costs.setdefault(key, seed)
-    if line_costs and any(k in seeds.costs and seeds.costs[k] is s
-                          for k, s in line_costs.items()):
-        seeds.tables.append("righe del dettaglio")
-    item_revenues, origin = _revenue_seeds(plan, later, channel_codes)
+    item_revenues = _revenue_seeds(plan, later, channel_codes)
     for source in (item_revenues, table_revenues):
         for key, seed in source.items():
             seeds.revenues.setdefault(key, seed)
-    if item_revenues and origin not in seeds.tables:
-        seeds.tables.append(origin)
+    for seed in [*seeds.costs.values(), *seeds.revenues.values()]:
+        if seed.origin not in seeds.tables:
+            seeds.tables.append(seed.origin)
     return seeds
