@@ -13,7 +13,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 
 from pdz_xl.io.load import load_plan
 from pdz_xl.validate import validate_plan
@@ -36,8 +36,18 @@ def _reads_back(layout: Layout) -> None:
     assert found == [], f"{layout}:\n  " + "\n  ".join(found)
 
 
+# Layouts random runs found misread, kept as examples:
+# a year-only header row («2020 | 2021» merged over the amounts) beside the revenue
+# table's figures on the same row
+BESIDE_REVENUE_FIGURES = Layout(
+    dataset="2021", sheets="per-gruppo", tables="per-tabella", hierarchy="rientri",
+    header_rows=2, years="anni", channel_names="puntati", totals="nessuno", label_col=1,
+    title_rows=3, comments=True, revenue="affiancata")
+
+
 @SETTINGS
 @given(layouts("2021"))
+@example(BESIDE_REVENUE_FIGURES)
 def test_random_2021_layouts_read_to_the_oracle(layout):
     _reads_back(layout)
 

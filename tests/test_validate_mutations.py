@@ -87,6 +87,14 @@ MUTATIONS = [
      [("PDZ011", "Servizi!K30")]),
     ("voce che riprende l'importo di un'altra voce", "Servizi", "B16", 10, "=B15",
      [("PDZ013", "Servizi!B16")]),
+    # «di cui» under a line of 100 but holding 200: not counted (so every total that
+    # counted it no longer returns), and the part larger than its whole is said
+    ("riga «di cui» più grande della riga sopra", "Servizi", "A6", "di cui equipe", None,
+     [("PDZ014", "Servizi!A6"), ("PDZ201", "Servizi!B11"), ("PDZ201", "Servizi!B19"),
+      ("PDZ201", "Servizi!C11"), ("PDZ201", "Servizi!C19"), ("PDZ201", "Servizi!D11"),
+      ("PDZ301", "Pluriennale!B2"), ("PDZ301", "Triennale!B2"), ("PDZ304", "Confronto!D4"),
+      ("PDZ304", "Pluriennale!B3"), ("PDZ304", "Triennale!B3"), ("PDZ401", "Canali!B9"),
+      ("PDZ403", "Canali!B4")]),
 ]
 
 

@@ -26,6 +26,7 @@ from .model import (
     ROW_HEADING,
     ROW_IGNORE,
     ROW_LINE,
+    ROW_PART,
     ROW_TOTAL,
     TableLayout,
     WorkbookLayout,
@@ -104,7 +105,7 @@ def _taken_by(t: TableLayout, sheet: SheetGrid, rt: Runtime, taken: set,
                 taken.add((r, c))
             elif c in quiet_cols:
                 taken.add((r, c))  # labels, codes; unknown columns have their own note
-            elif (c in value_cols and kind in (ROW_LINE, ROW_TOTAL, ROW_HEADING)) \
+            elif (c in value_cols and kind in (ROW_LINE, ROW_TOTAL, ROW_HEADING, ROW_PART)) \
                     or kind == ROW_IGNORE or not _is_number(cell.value):
                 taken.add((r, c))
 

@@ -15,7 +15,7 @@ from ..cells import sheet_ref
 from ..channels.catalog import normalise_label
 from .flat_groups import FlatGroups, numbers_from_codes
 from .hierarchy import Head, LineProfile, heading_head, make_head, rank_heads
-from .labels import is_total_label, numbering_of, strip_numbering, total_level
+from .labels import is_part_label, is_total_label, numbering_of, strip_numbering, total_level
 from .model import (
     COL_GROUP,
     LEVELS,
@@ -23,6 +23,7 @@ from .model import (
     ROW_IGNORE,
     ROW_LINE,
     ROW_NOTE,
+    ROW_PART,
     ROW_TOTAL,
     GroupRef,
     RowRole,
@@ -49,6 +50,8 @@ def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
     """Fill ``table.rows``, ``table.levels`` and the totals decision."""
     ykeys = year_keys(table)
     flat_cols = [c for c, r in sorted(table.columns.items()) if r.role == COL_GROUP]
+    flat_floor = max((LEVELS.index(table.columns[c].level or "azione") for c in flat_cols),
+                     default=-1)
     kinds: dict[int, str] = {}
     heads: dict[int, Head] = {}
     totals_by_label: set[int] = set()
@@ -67,6 +70,9 @@ def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
             continue
         if rd.blank:
             continue
+        if is_part_label(rd.voce or rd.label) and _follows_line(kinds, data, i):
+            kinds[rd.row] = ROW_PART  # «di cui ...»: already in the line above
+            continue
         if rd.row in worded:
             head = None if flat_cols else total_as_heading(rd, data, i, kinds)
             if head is not None:  # «TOTALE OBIETTIVO 1: X» over its lines: it heads them
@@ -84,6 +90,11 @@ def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
                 kinds[rd.row] = ROW_HEADING  # a group on its own row, with its total
             elif aggregate_rows(rd, table) is not None:
                 kinds[rd.row] = ROW_TOTAL
+            elif rd.voce and not rd.has_values and flat_floor < len(LEVELS) - 1 and \
+                    (h := heading_head(rd, profile, with_values=False)) is not None and \
+                    _lines_follow(data, i):
+                heads[rd.row] = h  # «SERVIZIO TM» in the voce column, under an area column
+                kinds[rd.row] = ROW_HEADING
             elif rd.voce:
                 kinds[rd.row] = ROW_LINE
             elif rd.has_values:
@@ -110,11 +121,38 @@ def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
             kinds[rd.row] = ROW_LINE
     line_rows = sorted(r for r, k in kinds.items() if k in (ROW_LINE, "forse"))
     floor = max((LEVELS.index(g.level) for g in sheet.stack), default=-1)
+    if heads and flat_cols:
+        floor = max(floor, flat_floor)
     anchors = {n.depth: g.level for g in sheet.stack if (n := numbering_of(g.text))}
     names = rank_heads(list(heads.values()), line_rows, hint, floor, anchors)
     table.levels = names
     _walk(st, sheet, table, data, kinds, heads, ykeys, flat_cols, stated_totals,
           last_on_sheet)
+
+
+def _next_line(data: list[RowData], i: int, kinds: dict[int, str]) -> RowData | None:
+    for nxt in data[i + 1:]:
+        if kinds.get(nxt.row) in (ROW_LINE, "forse"):
+            return nxt
+    return None
+
+
+def _lines_follow(data: list[RowData], i: int) -> bool:
+    """The next row with a text holds amounts, or is another heading-like row."""
+    for nxt in data[i + 1:]:
+        if nxt.blank:
+            continue
+        return bool(nxt.voce or nxt.label)
+    return False
+
+
+def _follows_line(kinds: dict[int, str], data: list[RowData], i: int) -> bool:
+    """The nearest row above with a role is a line (or another «di cui» of it)."""
+    for prev in reversed(data[:i]):
+        kind = kinds.get(prev.row)
+        if kind is not None:
+            return kind in (ROW_LINE, ROW_PART, "forse")
+    return False
 
 
 def _group_of(head: Head, sheet_name: str, col: int | None) -> GroupRef:
@@ -135,18 +173,33 @@ def _walk(st: ReadState, sheet: SheetState, table: TableLayout, data: list[RowDa
     base = tuple(sheet.stack)
     path: tuple[GroupRef, ...] = base
     reopened: GroupRef | None = None
-    for rd in data:
+    inner: list[GroupRef] = []  # headings in the voce column under the group columns
+    inner_of: tuple[GroupRef, ...] = ()  # the group columns' path they stand under
+    for i, rd in enumerate(data):
         kind = kinds.get(rd.row)
         if kind is None:
             continue
-        if kind in (ROW_IGNORE, ROW_NOTE):
+        if kind in (ROW_IGNORE, ROW_NOTE, ROW_PART):
             roles.append(RowRole(rd.row, kind, label=rd.label))
             continue
         if flat is not None:
-            if kind in (ROW_LINE, ROW_HEADING):
-                path = base + flat.path(rd, commit=True)
-            elif kind == "forse":
-                path = base + flat.path(rd, commit=False)
+            if kind in (ROW_LINE, ROW_HEADING, "forse"):
+                src = rd
+                if rd.row in heads and not any(rd.groups.get(c) for c in flat_cols):
+                    src = _next_line(data, i, kinds) or rd  # its groups are the lines'
+                outer = base + flat.path(src, commit=kind != "forse")
+                if outer != inner_of:
+                    inner, inner_of = [], outer
+                path = outer + tuple(inner)
+            if kind == ROW_HEADING and rd.row in heads:
+                group = _group_of(heads[rd.row], table.sheet, voce_col)
+                while inner and inner[-1].rank >= group.rank:
+                    inner.pop()
+                inner.append(group)
+                path = inner_of + tuple(inner)
+                roles.append(RowRole(rd.row, ROW_HEADING, label=rd.label, path=path,
+                                     group=group))
+                continue
         else:
             path = tuple(sheet.stack)
         if kind == ROW_HEADING and flat is None and rd.row in heads:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..cells import col_letters, sheet_ref
 from ..channels.catalog import Catalog
 from ..grid import SheetGrid
+from ..money import format_eur
 from ..plan import (
     ChannelColumn,
     Group,
@@ -35,6 +36,7 @@ from .model import (
     LEVELS,
     ROW_HEADING,
     ROW_LINE,
+    ROW_PART,
     ROW_TOTAL,
     GroupRef,
     RowRole,
@@ -129,8 +131,10 @@ def _cost_table(t: TableLayout, sheet: SheetGrid, rt: Runtime, plan_year: int,
                 groups: _Groups, amounts: AmountReader) -> None:
     year_cols = {c: _year_of(r, plan_year) for c, r in sorted(t.columns.items())
                  if r.role == COL_AMOUNT and not r.secondary}
-    other_cols = {c: f"{r.kind or 'importo'}_{_year_of(r, plan_year)}"
-                  for c, r in sorted(t.columns.items()) if r.role == COL_AMOUNT and r.secondary}
+    other_cols = {c: (f"{r.kind or 'importo'}_{_year_of(r, plan_year)}" if r.role == COL_AMOUNT
+                      else f"{r.channel}_{_year_of(r, plan_year)}")
+                  for c, r in sorted(t.columns.items())
+                  if r.secondary and r.role in (COL_AMOUNT, COL_CHANNEL)}
     long = t.shape == "lunga"
     long_lines = rt.long_lines.get(id(t), {})
     if long:
@@ -150,11 +154,11 @@ def _cost_table(t: TableLayout, sheet: SheetGrid, rt: Runtime, plan_year: int,
                              f"canale sconosciuto. Aggiungerlo al foglio «Canali PDZ».", name)
     else:
         channel_of = {r.channel: c for c, r in sorted(t.columns.items())
-                      if r.role == COL_CHANNEL and r.channel}
+                      if r.role == COL_CHANNEL and r.channel and not r.secondary}
         channel_cols = [ChannelColumn(code=r.channel, header=r.header.split(" / ")[-1], col=c,
                                       year=r.year, known=not r.channel.startswith("?"))
                         for c, r in sorted(t.columns.items())
-                        if r.role == COL_CHANNEL and r.channel]
+                        if r.role == COL_CHANNEL and r.channel and not r.secondary]
     voce_col = t.voce_col or t.first_col
     data = {rd.row: rd for rd in rt.rows.get(id(t), [])}
     first = t.first_row
@@ -205,6 +209,10 @@ def _cost_table(t: TableLayout, sheet: SheetGrid, rt: Runtime, plan_year: int,
                 amounts.note("PDZ005", "avviso", sheet_ref(sheet.name, role.row, voce_col),
                              f"la riga {role.row} è nascosta ma contiene importi: è stata "
                              "letta e conteggiata; renderla visibile o eliminarla.")
+        elif role.role == ROW_PART and lines and lines[-1].sheet == sheet.name:
+            last = role.row
+            _part_note(lines[-1], role, rd.values if rd else {}, year_cols, prefix, letters,
+                       voce_col, amounts)
         elif role.role == ROW_TOTAL or (role.role == ROW_HEADING and role.covers is not None):
             last = role.row
             totals.append(_total(len(totals), t, role, rd, sheet, year_cols, channel_of,
@@ -212,6 +220,26 @@ def _cost_table(t: TableLayout, sheet: SheetGrid, rt: Runtime, plan_year: int,
     tables[-1].last_row = max(last, t.header_row)
     _unknown_columns(t, sheet, amounts)
     _check_merged(t, sheet, amounts)
+
+
+def _part_note(line: Line, role: RowRole, values: dict, year_cols: dict[int, int],
+               prefix: str, letters: dict[int, str], voce_col: int,
+               amounts: AmountReader) -> None:
+    """A «di cui» row is part of the line above: say it was not counted again, and warn
+    when the part is more than the whole."""
+    cell = f"{prefix}{letters[voce_col]}{role.row}"
+    over = [(y, v, line.amount(y)) for c, y in year_cols.items()
+            if (v := values.get(c)) is not None and abs(v) > abs(line.amount(y) or 0)]
+    if over:
+        y, part, whole = over[0]
+        amounts.note("PDZ014", "avviso", cell,
+                     f"la riga «{role.label}» ({format_eur(part)} nel {y}) dovrebbe essere "
+                     f"una parte della riga «{line.voce}» ({line.cell}, "
+                     f"{format_eur(whole or 0)}) ma la supera: controllare gli importi.")
+        return
+    amounts.note("PDZ014", "info", cell,
+                 f"la riga «{role.label}» è letta come parte della riga «{line.voce}» "
+                 f"({line.cell}): il suo importo è già compreso e non è contato di nuovo.")
 
 
 _TOTAL_LEVELS = {*LEVELS, "table", "grand"}

@@ -31,10 +31,13 @@ def header_columns(cells: dict[int, Cell], resolve) -> set[int] | None:
         return None
     if header_candidate(cells, resolve) is not None:
         return set(cells)
-    texts = 0
+    years = [cell.value for cell in cells.values() if _is_year_number(cell)]
+    if len(set(years)) < len(years) or (years and max(years) - min(years) >= len(years)):
+        years = []  # «2000 | 2000», «2000 | 2050»: amounts that look like years
+    texts = len(years)  # a header's years (``2020 | 2021`` over the amounts) ...
     for cell in cells.values():
         if isinstance(cell.value, str) and not AMOUNT_TEXT.search(cell.value):
-            texts += 1
+            texts += 1  # ... and its words
     if texts < 2:
         return None  # a data row: at most its label is text
     cols = sorted(c for c, cell in cells.items() if cell.value not in (None, ""))
@@ -62,6 +65,8 @@ def header_columns(cells: dict[int, Cell], resolve) -> set[int] | None:
             continue
         if any(d < group[0] for d in data_cols) and any(d > group[-1] for d in data_cols):
             continue  # data on both sides: texts of a data row, not a header beside a table
+        if not any(isinstance(cells[c].value, str) for c in group) and not years:
+            continue  # numbers only, not distinct years: a data row
         if header_candidate({c: cells[c] for c in group}, resolve) is not None:
             out.update(group)
     return out or None

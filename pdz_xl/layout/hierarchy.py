@@ -134,6 +134,7 @@ def rank_heads(heads: list[Head], line_rows: list[int], hint: tuple[str, ...] = 
             h.klass = ("s", 0, h.outline, h.indent, 0)
         else:
             h.klass = ("s", 0, 0, 0, -h.emphasis)
+    _named_siblings(heads, line_rows, hint)
     classes = list(dict.fromkeys(h.klass for h in heads))
     position: dict[tuple, float] = {}
     for k in classes:
@@ -172,6 +173,33 @@ def rank_heads(heads: list[Head], line_rows: list[int], hint: tuple[str, ...] = 
         h.rank = rank_of[h.klass]
         h.level = names[h.rank]
     return names
+
+
+def _named_siblings(heads: list[Head], line_rows: list[int], hint: tuple[str, ...]) -> None:
+    """Titles whose name merely starts with a level word (``SERVIZIO TUTELA MINORI``, no
+    number) written like the titles without one (``MODELLO UNITARIO ...``), never directly
+    above or below them and with no such level in the voce header, are the same level:
+    their siblings' class, not a level of their own."""
+    style = {}
+    for h in heads:
+        if h.word is None and h.klass and h.klass[0] == "s" and not h.depth:
+            style.setdefault((h.outline, h.indent, h.emphasis), h.klass)
+    if not style:
+        return
+    ordered = sorted(heads, key=lambda h: h.row)
+    for h in heads:
+        if h.word is None or h.word.number is not None or (hint and h.word.level in hint):
+            continue
+        twin = style.get((h.outline, h.indent, h.emphasis))
+        if twin is None:
+            continue
+        i = ordered.index(h)
+        near = [o for o in (ordered[i - 1] if i else None,
+                            ordered[i + 1] if i + 1 < len(ordered) else None)
+                if o is not None and o.klass == twin
+                and not _line_between(line_rows, min(o.row, h.row), max(o.row, h.row))]
+        if not near:
+            h.klass = twin
 
 
 def _class_depths(heads: list[Head]) -> dict[tuple, int]:

@@ -31,6 +31,8 @@ from .model import (
     KIND_COST,
     KIND_IGNORE,
     KIND_PLURIENNALE,
+    KIND_REVENUE,
+    KIND_REVENUE_MULTI,
     KIND_SUMMARY,
     KIND_TRIENNIAL,
     LEVELS,
@@ -47,6 +49,7 @@ from .model import (
 )
 from .regions import Region, find_regions
 from .rowdata import RowData, read_rows
+from .sections import cost_title, split_revenue_section
 from .state import ReadState, SheetState
 from .vocabulary import PLAN_KINDS, header_meaning
 
@@ -108,6 +111,9 @@ def infer_layout(grid: WorkbookGrid, catalog: Catalog, config: LayoutConfig,
             t = _table(sheet, reg, resolve, config, summary_sheet, summaries or {})
             if t is not None:
                 sl.tables.append(t)
+                section = None if _stated(t) else split_revenue_section(sheet, t, resolve)
+                if section is not None:
+                    sl.tables.append(section)
         if sl.tables and all(t.kind != KIND_COST for t in sl.tables) and any(
                 t.kind not in (KIND_IGNORE,) and t.kind.startswith(("riepilogo", "pluri",
                                                                      "triennale", "confronto"))
@@ -168,6 +174,10 @@ def infer_layout(grid: WorkbookGrid, catalog: Catalog, config: LayoutConfig,
         if t.kind == KIND_COST:
             _note_ambiguity(layout, t)
     return layout, rt
+
+
+def _stated(t: TableLayout) -> bool:
+    return any(d.key.startswith("tabella ") and d.sure == SURE_STATED for d in t.decisions)
 
 
 def _note_ambiguity(layout: WorkbookLayout, t: TableLayout) -> None:
@@ -234,6 +244,10 @@ def _table(sheet: SheetGrid, reg: Region, resolve, config: LayoutConfig,
         return None
     body = reg.body_rows()
     kind, why, long_shape = classify(sheet, body, roles, resolve)
+    if kind in (KIND_REVENUE, KIND_REVENUE_MULTI):
+        title = cost_title(sheet, reg.header_rows[0], reg.first_col, reg.last_col)
+        if title is not None:  # «Riepilogo costi 2021 per fonte»: costs, not revenues
+            kind, why = KIND_SUMMARY, f"costi per canale (titolo «{title}»)"
     stated_kind = config.table_value(config.table_kind, sheet.name, reg.header_row,
                                      reg.first_col)
     sure = SURE_HIGH
@@ -422,6 +436,31 @@ def _mark_secondary(t: TableLayout, plan_year: int) -> None:
             r.secondary = True
             r.why = (r.why + "; " if r.why else "") + \
                 f"altra colonna del {year}: tenuta a parte"
+    _mark_secondary_channels(t, plan_year)
+
+
+def _mark_secondary_channels(t: TableLayout, plan_year: int) -> None:
+    """A channel with a column per year (``Budget 2021 | FNPS | ... | Budget 2020 | FNPS
+    | ...``): the plan year's column is the split, the others are kept apart. A channel
+    header without a year belongs to the year of the amount column on its left."""
+    block_year: int | None = None
+    by_code: dict[str, list[tuple[int, ColumnRole]]] = {}
+    for _col, r in sorted(t.columns.items()):
+        if r.role == COL_AMOUNT:
+            block_year = r.year
+        elif r.role == COL_CHANNEL and r.channel:
+            by_code.setdefault(r.channel, []).append((r.year or block_year or 0, r))
+    for code, cols in by_code.items():
+        if len(cols) < 2:
+            continue
+        primary = next((r for y, r in cols if y == plan_year), cols[0][1])
+        for year, r in cols:
+            if r is not primary:
+                r.secondary = True
+                if not r.year and year:
+                    r.year = year
+                r.why = (r.why + "; " if r.why else "") + \
+                    f"canale {code} di un altro anno ({year or 'senza anno'}): tenuto a parte"
 
 
 def _title_groups(sheet: SheetGrid, first_header: int, ss: SheetState) -> None:

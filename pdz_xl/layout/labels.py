@@ -23,6 +23,16 @@ _NOTE_RE = re.compile(r"^\s*(n\.?\s?b\.?\b|nota\b|note\b|\*|\(\*+\)|fonte:|impor
                       r"|valori (in|espressi)|legenda\b|avvertenz|attenzione:)", re.I)
 
 
+_PART_RE = re.compile(r"^[\s\-–—•*(]*(di cui|dei quali|delle quali|di questi|di queste)\b",
+                      re.IGNORECASE)
+
+
+def is_part_label(text: str) -> bool:
+    """``di cui ...``, ``- di cui quota FNPS``, ``(dei quali ...)``: a part of the line
+    above, already in its amount."""
+    return bool(_PART_RE.match(str(text)))
+
+
 def is_note_text(text: str) -> bool:
     """A remark under a table («N.B.: importi IVA compresa», «(*) stima»)."""
     return bool(_NOTE_RE.match(str(text)))

@@ -48,6 +48,7 @@ ROW_HEADING = "titolo"
 ROW_TOTAL = "totale"
 ROW_NOTE = "nota"
 ROW_IGNORE = "ignora"
+ROW_PART = "di cui"  # a part of the line above («di cui ...»): not counted again
 
 LEVELS = ("area", "obiettivo", "servizio", "azione")
 
@@ -100,7 +101,7 @@ class RowRole:
     """What one body row of a cost table is."""
 
     row: int
-    role: str  # ROW_LINE | ROW_HEADING | ROW_TOTAL | ROW_NOTE | ROW_IGNORE
+    role: str  # ROW_LINE | ROW_HEADING | ROW_TOTAL | ROW_NOTE | ROW_IGNORE | ROW_PART
     label: str = ""
     path: tuple[GroupRef, ...] = ()  # lines: their groups; headings: up to themselves
     group: GroupRef | None = None  # headings: the group they open; totals: what they close

@@ -84,7 +84,7 @@ def total_as_heading(rd: RowData, data: list[RowData], i: int, kinds: dict[int, 
     subject = re.sub(r"^\s*(totale|tot\.?|subtotale)\s+(budget\s+|costi\s+)?", "", label,
                      flags=re.I)
     word = heading_of(subject, bold=True) if subject != label else None
-    if word is None or not rd.has_values:
+    if word is None or not rd.has_values or _sums_lines_above(rd, data, i, kinds):
         return None
     for prev in reversed(data[:i]):  # a heading of that level since the last line?
         kind = kinds.get(prev.row)
@@ -108,6 +108,25 @@ def total_as_heading(rd: RowData, data: list[RowData], i: int, kinds: dict[int, 
         return None
     return make_head(rd.__class__(row=rd.row, voce=subject, bold=rd.bold, caps=rd.caps,
                                   has_values=True), word.level)
+
+
+def _sums_lines_above(rd: RowData, data: list[RowData], i: int, kinds: dict[int, str]
+                     ) -> bool:
+    """The row's amounts are exactly the sum of the lines since the previous total: it
+    closes them (a total under its lines), it does not head what follows."""
+    sums: dict[int, int] = {}
+    seen = False
+    for prev in reversed(data[:i]):
+        kind = kinds.get(prev.row)
+        if kind == ROW_TOTAL:
+            break
+        if kind in (ROW_LINE, "forse"):
+            seen = True
+            for c, v in prev.values.items():
+                if v is not None:
+                    sums[c] = sums.get(c, 0) + v
+    stated = {c: v for c, v in rd.values.items() if v is not None}
+    return seen and bool(stated) and all(sums.get(c, 0) == v for c, v in stated.items())
 
 
 def own_row_group(rd: RowData, data: list[RowData], i: int) -> bool:

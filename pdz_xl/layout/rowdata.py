@@ -54,6 +54,10 @@ class RowData:
             and not self.code
 
 
+_LEVEL_CODE = re.compile(r"^(ob|obiettivo|obb|area|az|azione|serv|servizio)\.?\s*\d+"
+                         r"(\.\d+)*\.?$", re.IGNORECASE)
+
+
 def _year_of(cell: Cell | None) -> int | None:
     """A year written in a long table's «Anno» column."""
     if cell is None:
@@ -88,7 +92,7 @@ def read_rows(sheet: SheetGrid, rows: list[int], roles: dict[int, ColumnRole],
     voce_cols = [c for c, r in roles.items() if r.role == COL_VOCE]
     voce_col = voce_cols[0] if voce_cols else None
     group_cols = [c for c, r in sorted(roles.items()) if r.role == COL_GROUP]
-    code_col = next((c for c, r in roles.items() if r.role == COL_CODE), None)
+    code_cols = [c for c, r in sorted(roles.items()) if r.role == COL_CODE]
     chan_col = next((c for c, r in roles.items() if r.role == COL_CHANNEL_NAME), None)
     year_col = next((c for c, r in roles.items() if r.role == COL_YEAR_NAME), None)
     value_cols = [c for c, r in sorted(roles.items()) if r.is_value]
@@ -147,8 +151,13 @@ def read_rows(sheet: SheetGrid, rows: list[int], roles: dict[int, ColumnRole],
                 if t and not rd.voce and gc is not None:
                     rd.bold = rd.bold or gc.bold
                     rd.caps = is_caps(t)
-        if code_col is not None:
-            rd.code = _text(cells.get(code_col))
+        for c in code_cols:
+            code = _text(cells.get(c))
+            if code:
+                rd.code = code
+                if rd.voce and not rd.has_values and _LEVEL_CODE.match(code):
+                    rd.voce = f"{code} {rd.voce}"  # «OB.2» beside its title: the heading
+                break
         if chan_col is not None:
             rd.channel_name = _text(cells.get(chan_col))
         if year_col is not None:

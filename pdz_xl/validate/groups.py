@@ -10,7 +10,8 @@ from ..plan import Plan
 
 def group_sums(plan: Plan, year: int) -> dict[str, int]:
     """``area:<label>`` / ``obiettivo:<n>`` / ``servizio:<label>`` / ``azione:<label>``, and
-    ``label:<label>`` for any group -> sum of the lines' amounts of ``year``."""
+    ``label:<label>`` for any group -> sum of the lines' amounts of ``year``; in the plan
+    year also ``channel:<code>`` -> what the lines put on that channel."""
     sums: dict[str, int] = defaultdict(int)
     for ln in plan.lines:
         amount = ln.amount(year)
@@ -23,6 +24,10 @@ def group_sums(plan: Plan, year: int) -> dict[str, int]:
                 sums[f"{g.level}:{normalise_label(g.text or g.label)}"] += amount
             for name in {normalise_label(g.text or g.label), normalise_label(g.label)}:
                 sums[f"label:{name}"] += amount
+        if year == plan.plan_year:
+            for code, part in ln.channels.items():
+                if part:
+                    sums[f"channel:{code}"] += part
     return dict(sums)
 
 

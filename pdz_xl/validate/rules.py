@@ -54,6 +54,8 @@ RULES: dict[str, Rule] = {r.code: r for r in [
              "La disposizione della tabella si presta a più letture"),
     _lettura("PDZ013", "importo-contato-due-volte", "errore",
              "La stessa cella letta due volte (riga e riepilogo, due tabelle sovrapposte)"),
+    _lettura("PDZ014", "riga-di-cui", "avviso",
+             "Riga «di cui»: parte della riga sopra, non contata di nuovo"),
     Rule("PDZ101", "ripartizione-diversa", "righe", "errore",
          "La ripartizione sui canali non è uguale al budget della riga"),
     Rule("PDZ102", "budget-senza-ripartizione", "righe", "errore",

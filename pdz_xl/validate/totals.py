@@ -60,7 +60,11 @@ def check(ck: Checker) -> None:
         lines = [plan.lines[i] for i in t.line_ids]
         for year, stated in t.amounts.items():
             if stated is None:
-                continue  # nothing stated (or an error value, already reported on reading)
+                # nothing stated (or an error value, already reported on reading); a SUM
+                # saved without its value (a file written by a program that does not
+                # calculate) is still checked for the cells it adds up
+                _uncached_sum(ck, t, year, lines, idx, by_id)
+                continue
             _year_total(ck, t, year, stated, lines, idx, by_id, formula_sheets)
         _channel_totals(ck, t, lines)
 
@@ -93,6 +97,28 @@ def _year_total(ck: Checker, t: StatedTotal, year: int, stated: int, lines: list
                path=t.path, fix=fix)
 
 
+def _uncached_sum(ck: Checker, t: StatedTotal, year: int, lines: list[Line],
+                 idx: _Indexes, by_id: dict[int, StatedTotal]) -> None:
+    formula = t.formulas.get(year)
+    areas = sum_areas(formula)
+    if areas is None or year not in t.amount_cells:
+        return
+    counted = _counted(idx, areas, t, by_id, year)
+    value = sum(ck.plan.lines[i].amount(year) * n for i, n in counted.items())
+    _formula_problems(ck, t, year, formula or "", areas, lines, idx, by_id, value,
+                      sum(ln.amount(year) for ln in lines))
+
+
+def _counted(idx: _Indexes, areas: list[Area], t: StatedTotal, by_id: dict[int, StatedTotal],
+             year: int) -> Counter[int]:
+    """How many times a SUM over ``areas`` counts each line (through inner totals too)."""
+    counted: Counter[int] = Counter(idx.lines(year).inside(areas, t.sheet))
+    for tid, _y in idx.totals.inside(areas, t.sheet):
+        if tid != t.id:
+            counted.update(by_id[tid].line_ids)
+    return counted
+
+
 def _sum_fix(t: StatedTotal, year: int, lines: list[Line], expected: int) -> Fix | None:
     """Write ``=SUM(<the lines' cells>)`` (with its value) into the total's cell."""
     line_cells = [ln.amount_cells[year] for ln in lines if year in ln.amount_cells]
@@ -104,10 +130,8 @@ def _formula_problems(ck: Checker, t: StatedTotal, year: int, formula: str, area
                       lines: list[Line], idx: _Indexes, by_id: dict[int, StatedTotal],
                       stated: int, expected: int) -> bool:
     """PDZ202/PDZ203 for a SUM; True when one was reported."""
-    counted: Counter[int] = Counter(idx.lines(year).inside(areas, t.sheet))
+    counted = _counted(idx, areas, t, by_id, year)
     inner = [(tid, y) for tid, y in idx.totals.inside(areas, t.sheet) if tid != t.id]
-    for tid, _y in inner:
-        counted.update(by_id[tid].line_ids)
     own = set(t.line_ids)
     cell = t.amount_cells[year]
     diff = (stated - expected) or None
