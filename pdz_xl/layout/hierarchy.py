@@ -187,13 +187,12 @@ def _named_siblings(heads: list[Head], line_rows: list[int], hint: tuple[str, ..
     if not style:
         return
     ordered = sorted(heads, key=lambda h: h.row)
-    for h in heads:
+    for i, h in enumerate(ordered):
         if h.word is None or h.word.number is not None or (hint and h.word.level in hint):
             continue
         twin = style.get((h.outline, h.indent, h.emphasis))
         if twin is None:
             continue
-        i = ordered.index(h)
         near = [o for o in (ordered[i - 1] if i else None,
                             ordered[i + 1] if i + 1 < len(ordered) else None)
                 if o is not None and o.klass == twin
