@@ -31,13 +31,18 @@ def header_columns(cells: dict[int, Cell], resolve) -> set[int] | None:
         return None
     if header_candidate(cells, resolve) is not None:
         return set(cells)
-    years = [cell.value for cell in cells.values() if _is_year_number(cell)]
+    texts = 0
+    years: list[float] = []
+    for cell in cells.values():
+        v = cell.value
+        if type(v) is str:
+            if not AMOUNT_TEXT.search(v):
+                texts += 1  # a header's words ...
+        elif (type(v) is float or type(v) is int) and 1980 <= v <= 2199 and _is_year_number(cell):
+            years.append(v)  # ... or its years (``2020 | 2021`` over the amounts)
     if len(set(years)) < len(years) or (years and max(years) - min(years) >= len(years)):
         years = []  # «2000 | 2000», «2000 | 2050»: amounts that look like years
-    texts = len(years)  # a header's years (``2020 | 2021`` over the amounts) ...
-    for cell in cells.values():
-        if isinstance(cell.value, str) and not AMOUNT_TEXT.search(cell.value):
-            texts += 1  # ... and its words
+    texts += len(years)
     if texts < 2:
         return None  # a data row: at most its label is text
     cols = sorted(c for c, cell in cells.items() if cell.value not in (None, ""))
