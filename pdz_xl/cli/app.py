@@ -8,6 +8,7 @@ import sys
 import typer
 
 from .. import __version__
+from .italiano import ItalianGroup, italianise
 
 app = typer.Typer(
     name="pdz-xl",
@@ -16,6 +17,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    cls=ItalianGroup,
 )
 
 # Each command lives in pdz_xl/cli/<name>.py and exposes register(app).
@@ -46,6 +48,7 @@ def _register_all() -> None:
                 continue  # command not part of this build
             raise
         module.register(app)
+    italianise(app)
 
 
 _register_all()

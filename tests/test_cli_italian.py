@@ -1,0 +1,101 @@
+"""The terminal speaks Italian: the help of every verb and the common errors carry no
+English string of the command-line toolkit (typer and its click)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from pdz_xl.cli.app import app
+from tests.support.oracles import REPO
+
+# What typer/click print in English (words, phrases, metavars), matched case-insensitively.
+FORBIDDEN = [
+    r"\busage\b", r"\boptions?\b", r"\barguments?\b", r"\bcommands?\b", r"\berror\b",
+    r"\bmissing\b", r"\binvalid\b", r"\brequired\b", r"\bdefault\b", r"show this message",
+    r"\bno such\b", r"\btry '", r"for help", r"did you mean", r"got unexpected",
+    r"possible options", r"requires an? ", r"does not exist", r"\baborted\b",
+    r"\btraceback\b", r"<[a-z_\[\]| ]+>", r"list\[", r"int range", r"\bx>=", r"\binput should\b",
+    r"\bvalue\b", r"\bchoose from\b", r"\(deprecated\)", r"\benv var\b",
+]
+
+
+def english_in(text: str) -> list[str]:
+    text = re.sub(r"--help\b", "", text)
+    return [p for p in FORBIDDEN if re.search(p, text, re.IGNORECASE)]
+
+
+def command_paths(cmd=None, path=()) -> list[tuple[str, ...]]:
+    """Every command and group of the CLI (aliases included), as argument paths."""
+    cmd = cmd or get_command(app)
+    out = [path]
+    for name, sub in getattr(cmd, "commands", {}).items():
+        out.extend(command_paths(sub, (*path, name)))
+    return out
+
+
+def run(args: list[str]) -> tuple[int, str]:
+    res = CliRunner().invoke(app, args)
+    return res.exit_code, res.output
+
+
+def test_the_forbidden_list_catches_the_toolkit_english():
+    assert english_in("Usage: pdz-xl [OPTIONS]\n  --help  Show this message and exit.")
+    assert english_in("files... <list[Path]>  [required]")
+    assert english_in("Error: No such command 'foo'.")
+    assert not english_in("Uso: pdz-xl [OPZIONI] FILE...\n  --help  Mostra questo aiuto ed esce.")
+
+
+@pytest.mark.parametrize("path", command_paths(), ids=lambda p: " ".join(p) or "pdz-xl")
+def test_help_of_every_command_is_italian(path):
+    code, out = run([*path, "--help"])
+    assert code == 0, out
+    assert out.startswith("Uso: pdz-xl"), out
+    assert "Opzioni:" in out and "Mostra questo aiuto ed esce." in out
+    assert english_in(out) == [], out
+
+
+ERRORS = {
+    "comando sconosciuto": (["valda"], "comando sconosciuto «valda»; forse «valida»?"),
+    "comando inesistente": (["pippo"], "i comandi sono: leggi,"),
+    "opzione sconosciuta": (["valida", "--bogus", "a.xlsx"], "opzione sconosciuta --bogus"),
+    "valore non numerico": (["rigenera", "-j", "tre", "a.xlsx"],
+                            "valore non valido per --jobs/-j: serve un numero intero"),
+    "sotto il minimo": (["rigenera", "--jobs", "0", "a.xlsx"], "almeno 1"),
+    "manca l'argomento": (["valida"], "manca l'argomento FILE."),
+    "manca il valore": (["alloca", "a.xlsx", "-o"], "l'opzione -o vuole un valore."),
+    "manca l'opzione": (["addin", "lite"], "manca l'opzione --url."),
+    "argomenti in più": (["leggi", "a.xlsx", "b.xlsx"], "argomenti in più: b.xlsx."),
+    "file inesistente": (["valida", "non-esiste.xlsx"], "non-esiste.xlsx"),
+    "file inesistente (leggi)": (["leggi", "non-esiste.xlsx"], "non-esiste.xlsx"),
+    "sottocomando sconosciuto": (["addin", "costruisci"], "comando sconosciuto «costruisci»"),
+}
+
+
+@pytest.mark.parametrize("case", ERRORS, ids=str)
+def test_common_errors_are_italian(case):
+    args, expected = ERRORS[case]
+    code, out = run(args)
+    assert code == 2, out
+    assert expected in out, out
+    assert "errore: " in out
+    assert english_in(out) == [], out
+
+
+def test_no_arguments_prints_the_italian_help():
+    code, out = run([])
+    assert code == 2 and out.startswith("Uso: pdz-xl") and "Comandi:" in out
+    assert english_in(out) == []
+
+
+def test_the_installed_entry_point_speaks_italian_on_stderr():
+    res = subprocess.run([sys.executable, "-m", "pdz_xl.cli.app", "valida", "--tolleranza"],
+                         capture_output=True, text=True, cwd=REPO)
+    assert res.returncode == 2 and res.stdout == ""
+    assert "errore: l'opzione --tolleranza vuole un valore." in res.stderr
+    assert english_in(res.stderr) == [], res.stderr
