@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Prepare a fresh machine for pdz-xl: a virtual environment with the package and,
+# Prepare a fresh machine for pdz-xl: a virtual environment with the package (and what
+# «pdz-xl addin» needs to build the Excel add-in), saying what it installs; and,
 # with --test, everything the tests need (LibreOffice headless and poppler-utils, which
 # turns the printed PDF into pictures, from Debian).
 # Idempotent: re-running only installs what is missing.
@@ -15,11 +16,23 @@ if ! "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)'; t
   exit 2
 fi
 if [ ! -x .venv/bin/python ]; then
+  echo "Preparo l'ambiente Python in .venv (solo la prima volta)..."
   "$PY" -m venv .venv
 fi
-extras="fast"
+# addin: ms-ovba, which «pdz-xl addin build/install» needs to write the VBA project
+extras="fast,addin"
 [ "$want_test" = 1 ] && extras="fast,test,addin"
+if .venv/bin/python -c 'import pdz_xl, openpyxl, pandas, scipy, xlwings, ortools, ms_ovba' \
+     >/dev/null 2>&1; then
+  echo "Controllo i pacchetti Python di pdz-xl..."
+else
+  echo "Installo pdz-xl e i suoi pacchetti Python (openpyxl, pandas, SciPy, OR-Tools," \
+       "xlwings, ms-ovba): la prima volta servono alcuni minuti..."
+fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[${extras}]"
+if [ "$want_test" = 1 ]; then
+  echo "Pacchetti Python per i test pronti (pytest, hypothesis, ruff...)."
+fi
 
 if [ "$want_test" = 1 ] && { ! command -v soffice >/dev/null 2>&1 || ! dpkg -s python3-uno >/dev/null 2>&1 \
                              || ! command -v pdftoppm >/dev/null 2>&1; }; then

@@ -99,3 +99,19 @@ def test_the_installed_entry_point_speaks_italian_on_stderr():
     assert res.returncode == 2 and res.stdout == ""
     assert "errore: l'opzione --tolleranza vuole un valore." in res.stderr
     assert english_in(res.stderr) == [], res.stderr
+
+
+def test_a_missing_package_is_named_in_italian(monkeypatch, tmp_path):
+    """«addin build» without ms-ovba (a set-up without the addin extra): no traceback."""
+    monkeypatch.setitem(sys.modules, "ms_ovba", None)
+    for name in [m for m in sys.modules if m.startswith("ms_ovba.")]:
+        monkeypatch.delitem(sys.modules, name)
+    code, out = run(["addin", "build", "-o", str(tmp_path)])
+    assert code == 2
+    assert "errore: manca il pacchetto Python «ms_ovba»" in out and "scripts/setup.sh" in out
+    assert english_in(out) == [], out
+
+
+def test_the_set_up_installs_what_the_addin_needs():
+    setup = (REPO / "scripts" / "setup.sh").read_text(encoding="utf-8")
+    assert 'extras="fast,addin"' in setup

@@ -159,7 +159,8 @@ class _ItalianHelp:
             typer.echo("interrotto.", err=True)
             sys.exit(1)
         except ModuleNotFoundError as exc:
-            typer.echo(f"errore: manca il pacchetto Python «{exc.name}»; installarlo con "
+            package = (exc.name or "?").split(".")[0]
+            typer.echo(f"errore: manca il pacchetto Python «{package}»; installarlo con "
                        "«bash scripts/setup.sh» (oppure «pip install 'pdz-xl[fast,addin]'»).",
                        err=True)
             sys.exit(2)
