@@ -39,7 +39,9 @@ def test_error_value_is_reported_at_its_cell(tmp_path):
     ]))
     assert _codes(plan) == [("PDZ002", "Servizi!C5"), ("PDZ002", "Servizi!C6")]
     assert plan.lines[0].amounts[2021] is None
-    assert "#DIV/0!" in plan.notes[0].message and "#REF!" in plan.notes[1].message
+    # shown as an Italian Excel shows them: #RIF! and =#RIF!+1
+    assert "#DIV/0!" in plan.notes[0].message and "#RIF!" in plan.notes[1].message
+    assert "(formula =#RIF!+1)" in plan.notes[1].message
 
 
 def test_text_that_is_not_an_amount(tmp_path):

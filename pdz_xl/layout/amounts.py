@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..cells import sheet_ref
+from ..formula_locale import display_formula
 from ..grid import ErrorValue, SheetGrid
 from ..money import AmountError, Cents, format_eur, parse_amount
 from ..plan import ReadNote
@@ -38,12 +39,14 @@ class AmountReader:
         ref = sheet_ref(sheet.name, row, col)
         if isinstance(v, ErrorValue):
             self.note("PDZ002", "errore", ref,
-                      f"la cella contiene l'errore {v}"
-                      + (f" (formula {cell.formula})" if cell.formula else "")
+                      f"la cella contiene l'errore {display_formula(str(v))}"
+                      + (f" (formula {display_formula(cell.formula)})" if cell.formula
+                         else "")
                       + ": importo non leggibile, considerato vuoto.", str(v))
             return None
         if isinstance(v, bool):
-            self.note("PDZ001", "errore", ref, f"valore logico {v} in una cella importo.",
+            self.note("PDZ001", "errore", ref,
+                      f"valore logico {'VERO' if v else 'FALSO'} in una cella importo.",
                       str(v))
             return None
         if isinstance(v, str):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..findings import Finding, Fix
+from ..formula_locale import display_formula
 from ..money import Cents, format_eur, to_decimal_str
 from ..plan import Plan
 from .config import DEFAULT_TOLERANCE_CENTS, ValidationConfig
@@ -87,11 +88,12 @@ class Checker:
 
 
 def value_fix(cell: str | None, expected: Cents, formula: str | None = None) -> Fix | None:
-    """A fix that writes the expected amount (or a formula giving it) into ``cell``."""
+    """A fix that writes the expected amount (or a formula giving it) into ``cell``; the
+    description shows the formula as the user types it, ``formula`` keeps the OOXML form."""
     if cell is None:
         return None
     if formula:
-        return Fix(cell=cell, description=f"scrivere la formula {formula} "
+        return Fix(cell=cell, description=f"scrivere la formula {display_formula(formula)} "
                                           f"(= {format_eur(expected)})",
                    value=to_decimal_str(expected), formula=formula)
     return Fix(cell=cell, description=f"scrivere {format_eur(expected)}",

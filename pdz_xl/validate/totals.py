@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..findings import Fix
+from ..formula_locale import display_formula
 from ..formula_refs import Area, sum_areas, sum_formula
 from ..money import format_eur
 from ..plan import Line, Plan, StatedTotal
@@ -131,6 +132,7 @@ def _formula_problems(ck: Checker, t: StatedTotal, year: int, formula: str, area
                       stated: int, expected: int) -> bool:
     """PDZ202/PDZ203 for a SUM; True when one was reported."""
     counted = _counted(idx, areas, t, by_id, year)
+    shown = display_formula(formula)  # as the user reads it in Excel
     inner = [(tid, y) for tid, y in idx.totals.inside(areas, t.sheet) if tid != t.id]
     own = set(t.line_ids)
     cell = t.amount_cells[year]
@@ -143,14 +145,14 @@ def _formula_problems(ck: Checker, t: StatedTotal, year: int, formula: str, area
         extra = sum(plan.lines[i].amount(year) * (n - (i in own)) for i, n in counted.items())
         if extra == 0 and diff is None:  # the lines counted twice are empty: fragile only
             ck.add("PDZ203", cell,
-                   f"la formula {formula} di «{t.label}» comprende sia altri totali "
+                   f"la formula {shown} di «{t.label}» comprende sia altri totali "
                    f"({', '.join(inner_cells)}) sia righe che questi già contano: oggi "
                    "sono vuote, ma un importo scritto lì verrebbe contato due volte.",
                    path=t.path, severity="avviso", category="formula", expected=expected,
                    found=stated, related=inner_cells, fix=_sum_fix(t, year, lines, expected))
             return True
         ck.add("PDZ203", cell,
-               f"la formula {formula} di «{t.label}» comprende altri totali "
+               f"la formula {shown} di «{t.label}» comprende altri totali "
                f"({', '.join(inner_cells)}): {format_eur(extra)} sono contati due volte o "
                "vengono da un altro gruppo.",
                path=t.path, difference=diff, expected=expected, found=stated,
@@ -162,7 +164,7 @@ def _formula_problems(ck: Checker, t: StatedTotal, year: int, formula: str, area
         names = ", ".join(f"«{ln.voce}» ({ln.amount_cells[year]})" for ln in missing[:3])
         more = f" e altre {len(missing) - 3}" if len(missing) > 3 else ""
         ck.add("PDZ202", cell,
-               f"la formula {formula} di «{t.label}» non comprende {len(missing)} righe del "
+               f"la formula {shown} di «{t.label}» non comprende {len(missing)} righe del "
                f"gruppo per {format_eur(amount)}: {names}{more}.",
                path=t.path, difference=diff, expected=expected, found=stated,
                related=[ln.amount_cells[year] for ln in missing],
