@@ -1,24 +1,33 @@
-"""1,000 ``=PDZ_TOTAL(budget; servizio; canale)`` cells over a 5,000-line budget, through
-the real xlwings dispatch, against LibreOffice's marginal time for 1,000 equivalent
-``SUMIFS`` over the same table.
+"""1,000 PDZ_TOTAL cells over a 5,000-line budget through the real xlwings dispatch,
+before and after the budget handle, against LibreOffice's marginal time for 1,000
+equivalent ``SUMIFS`` over the same table; CPU time, A/B alternated in one run.
 
 - The budget: one sheet as Office.js hands a range over (values, "" for empty): title,
   header (voce, BUDGET 2021, four channel columns), AREA / SERVIZIO / «Azione n:» heading
   rows, lines split over their channels exactly to the cent, TOTALE SERVIZIO and TOTALE
   AREA rows. Checked: detection finds every line and the core's grand total is the
   generated one, in cents.
-- PDZ_TOTAL: each call is ``asyncio.run(custom_functions_call(...))`` on the request the
-  Office.js client sends (args as 2D lists, the budget the whole range), decoded from its
-  JSON text before timing, so every call brings fresh lists as on a server or in Pyodide
-  (the cache's content check cannot shortcut on identical objects). Requests are decoded
-  in batches of 100 (1,000 at once would hold about 2 GB); only the calls are timed. The
-  cache is emptied before each repetition, so each includes one parse. Every answer is
-  checked against the core (``BudgetQuery.total``) and the generated cents.
+- The ways of asking, alternated in every repetition (order rotated), caches emptied
+  first so each includes one parse of the budget:
+  «prima» ``=PDZ_TOTAL(budget range; servizio; canale)`` in every cell, each call
+  ``asyncio.run(custom_functions_call(...))``, xlwings' failed ``import pyodide.ffi`` per
+  argument (the product before the handle);
+  «dopo» one ``=PDZ_BUDGET(range)`` cell, then ``=PDZ_TOTAL($B$1; servizio; canale)``
+  with its handle, on one event loop (as xlwings Server and Lite run), the import
+  shortcut of ``udfs.runtime.skip_missing_pyodide`` in place;
+  and, to tell the parts apart, the range form on one loop with the shortcut and the
+  handle form with ``asyncio.run`` and the failed import.
+  Every request is decoded from its JSON text before timing (fresh lists each call, as
+  on a server or in Pyodide: the range cache cannot shortcut on identical objects), in
+  batches of 100; only the calls are timed, in process CPU time (wall time alongside).
+  Every answer is checked against the core (``BudgetQuery.total``) and the generated
+  cents.
 - LibreOffice: the same table as xlsx plus the flat «servizio» column SUMIFS needs as a
   criterion (PDZ_TOTAL reads the layout instead), with and without a sheet of 1,000
-  ``SUMIFS``, each converted headless with the always-recalculate profile; marginal =
-  median(with) − median(without). Every recalculated SUMIFS is checked to the cent.
-- Breakdown: the parts of one steady-state call timed apart (medians per call).
+  ``SUMIFS``, each converted headless with the always-recalculate profile, alternated;
+  CPU time of the LibreOffice processes (and wall); marginal = median(with) −
+  median(without). Every recalculated SUMIFS is checked to the cent.
+- Breakdown: the parts of one steady-state handle call timed apart (medians per call).
 
     .venv/bin/python benchmarks/bench_udf.py [--lines 5000] [--calls 1000] [--repeat 5]
         [--no-libreoffice] [--json PATH]
@@ -36,6 +45,7 @@ import asyncio
 import gc
 import json
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -149,18 +159,19 @@ def check_budget(budget: Budget, query) -> None:
 
 
 class Requests:
-    """The Office.js requests of the calls, as JSON text, decoded on demand.
+    """The Office.js requests of the calls, as JSON text, decoded on demand; ``budget`` is
+    what the first argument carries: the rows of the range, or a handle's text.
 
     Decoding runs with the garbage collector off, and the decoded batch is then frozen
     (``gc.freeze``) until it is dropped: a server holds one request, not a hundred, so a
     full collection over the batch during the timed calls would be this script's cost,
     not the dispatch's."""
 
-    def __init__(self, budget: Budget, calls: list[tuple[str, str]]) -> None:
+    def __init__(self, budget: object, calls: list[tuple[str, str]]) -> None:
         from tests.support.xlwings_payload import function_call
 
         marker = json.dumps([["__BUDGET__"]])
-        self.body = json.dumps(budget.rows)
+        self.body = json.dumps(budget if isinstance(budget, list) else [[budget]])
         self.parts = [json.dumps(function_call("pdz_total", [[["__BUDGET__"]], g, c, None, None],
                                                f"Analisi!B{i + 2}")).split(marker, 1)
                       for i, (g, c) in enumerate(calls)]
@@ -198,42 +209,122 @@ def _hint(request: dict) -> dict:
 
 @dataclass
 class DispatchRun:
-    first_s: float
-    per_call_s: list[float]
+    """One repetition of one way of asking: per call CPU and wall seconds, the answers;
+    ``setup_*`` is the PDZ_BUDGET cell where there is one."""
+
+    per_call_cpu: list[float]
+    per_call_wall: list[float]
     answers: list[object]
+    setup_cpu: float = 0.0
+    setup_wall: float = 0.0
 
     @property
-    def total_s(self) -> float:
-        return sum(self.per_call_s)
+    def total_cpu(self) -> float:
+        return self.setup_cpu + sum(self.per_call_cpu)
+
+    @property
+    def total_wall(self) -> float:
+        return self.setup_wall + sum(self.per_call_wall)
+
+    @property
+    def calls_cpu(self) -> float:
+        return sum(self.per_call_cpu)
 
 
-def dispatch_run(requests: Requests) -> DispatchRun:
-    """Every call through ``custom_functions_call``, cache emptied first."""
+@dataclass(frozen=True)
+class Way:
+    """A way of asking the 1,000 questions."""
+
+    name: str
+    handle: bool
+    one_loop: bool
+    shortcut: bool
+
+
+WAYS = {
+    "prima": Way("prima: intervallo in ogni cella, asyncio.run, import ritentato",
+                 handle=False, one_loop=False, shortcut=False),
+    "dopo": Way("dopo: PDZ_BUDGET + handle, un ciclo, scorciatoia", handle=True,
+                one_loop=True, shortcut=True),
+    "range_now": Way("intervallo in ogni cella, un ciclo, scorciatoia", handle=False,
+                     one_loop=True, shortcut=True),
+    "handle_old": Way("PDZ_BUDGET + handle, asyncio.run, import ritentato", handle=True,
+                      one_loop=False, shortcut=False),
+}
+
+
+def budget_handle(budget: Budget) -> tuple[str, float, float]:
+    """The PDZ_BUDGET cell over the range (one call through the dispatch): its text and
+    the CPU and wall seconds it took."""
+    from xlwings.server import custom_functions_call
+
+    import udfs.functions as functions
+    from tests.support.xlwings_payload import function_call
+
+    req = json.loads(json.dumps(function_call("pdz_budget", [budget.rows], "Analisi!B1")))
+    hint = _hint(req)
+    c0, t0 = time.process_time(), time.perf_counter()
+    out = asyncio.run(custom_functions_call(req, functions, typehint_to_value=hint))
+    return out[0][0], time.process_time() - c0, time.perf_counter() - t0
+
+
+def dispatch_run(requests: Requests, way: Way = WAYS["prima"],
+                 budget: Budget | None = None) -> DispatchRun:
+    """Every call through ``custom_functions_call``, caches emptied first; with a handle
+    ``requests`` carry it and ``budget`` is the range its PDZ_BUDGET cell reads."""
     from xlwings.server import custom_functions_call
 
     import udfs.functions as functions
     from udfs.cache import budgets
+    from udfs.handles import handles
+    from udfs.runtime import skip_missing_pyodide
 
     budgets.clear()
-    times: list[float] = []
-    answers: list[object] = []
-    n = len(requests)
-    for start in range(0, n, BATCH):
-        batch = requests.decoded(start, min(start + BATCH, n))
-        hints = [_hint(r) for r in batch]
-        with frozen():
-            for req, hint in zip(batch, hints, strict=True):
-                t0 = time.perf_counter()
-                out = asyncio.run(custom_functions_call(req, functions,
-                                                        typehint_to_value=hint))
-                times.append(time.perf_counter() - t0)
-                answers.append(out[0][0])
-        del batch, hints
-    return DispatchRun(times[0], times, answers)
+    handles.clear()
+    skip_missing_pyodide(way.shortcut)
+    run = DispatchRun([], [], [])
+    try:
+        if way.handle:
+            assert budget is not None
+            handle, run.setup_cpu, run.setup_wall = budget_handle(budget)
+            if handle not in requests.body:
+                raise AssertionError(f"PDZ_BUDGET ha dato {handle}, non {requests.body}")
+
+        async def one(req: dict, hint: dict) -> object:
+            c0, t0 = time.process_time(), time.perf_counter()
+            out = await custom_functions_call(req, functions, typehint_to_value=hint)
+            run.per_call_cpu.append(time.process_time() - c0)
+            run.per_call_wall.append(time.perf_counter() - t0)
+            return out
+
+        async def on_one_loop(batch: list[dict], hints: list[dict]) -> list[object]:
+            return [await one(r, h) for r, h in zip(batch, hints, strict=True)]
+
+        n = len(requests)
+        for start in range(0, n, BATCH):
+            batch = requests.decoded(start, min(start + BATCH, n))
+            hints = [_hint(r) for r in batch]
+            with frozen():
+                if way.one_loop:
+                    outs = asyncio.run(on_one_loop(batch, hints))
+                else:
+                    outs = []
+                    for req, hint in zip(batch, hints, strict=True):
+                        c0, t0 = time.process_time(), time.perf_counter()
+                        outs.append(asyncio.run(custom_functions_call(
+                            req, functions, typehint_to_value=hint)))
+                        run.per_call_cpu.append(time.process_time() - c0)
+                        run.per_call_wall.append(time.perf_counter() - t0)
+            run.answers += [o[0][0] for o in outs]
+            del batch, hints
+    finally:
+        skip_missing_pyodide(True)
+    return run
 
 
 def spilled_run(budget: Budget, calls: list[tuple[str, str]]) -> tuple[float, list[object]]:
-    """One ``=PDZ_TOTAL(budget; groups; channels)`` answering every question (cold cache)."""
+    """One ``=PDZ_TOTAL(budget; groups; channels)`` answering every question (cold cache),
+    CPU seconds."""
     from xlwings.server import custom_functions_call
 
     import udfs.functions as functions
@@ -245,9 +336,9 @@ def spilled_run(budget: Budget, calls: list[tuple[str, str]]) -> tuple[float, li
         "pdz_total", [budget.rows, [[g] for g, _c in calls], [[c] for _g, c in calls], None, None],
         "Analisi!C2")))
     hint = _hint(req)
-    t0 = time.perf_counter()
+    c0 = time.process_time()
     out = asyncio.run(custom_functions_call(req, functions, typehint_to_value=hint))
-    return time.perf_counter() - t0, [r[0] for r in out]
+    return time.process_time() - c0, [r[0] for r in out]
 
 
 def check_answers(answers: list[object], calls: list[tuple[str, str]], budget: Budget,
@@ -264,10 +355,25 @@ def check_answers(answers: list[object], calls: list[tuple[str, str]], budget: B
 
 
 # -- where one call's time goes --------------------------------------------------------
+BREAKDOWN = {
+    "dispatch": "custom_functions_call intera (un ciclo, scorciatoia)",
+    "dispatch_asyncio_run": "  la stessa con asyncio.run e l'import ritentato",
+    "asyncio_run": "  asyncio.run di una coroutine vuota",
+    "args_to_scalar": "  xlwings to_scalar/js_to_none dei 5 argomenti",
+    "args_to_scalar_import": "  gli stessi con l'import di pyodide.ffi ritentato",
+    "args_read": "  xlwings conversion.read degli argomenti",
+    "special_args": "  xlwings provide_values_for_special_args",
+    "return_convert": "  xlwings convert del risultato",
+    "pdz_total_direct": "  pdz_total chiamata direttamente (handle)",
+    "resolve": "    di cui: il budget dall'handle",
+    "query_total": "    di cui: BudgetQuery.total",
+}
+
+
 def breakdown(budget: Budget, calls: list[tuple[str, str]], n: int = 200
               ) -> dict[str, float]:
-    """The parts of a steady-state call (budget cached), each timed apart on fresh
-    requests; medians per call, in seconds."""
+    """The parts of a steady-state handle call (budget parsed), each timed apart on fresh
+    requests; medians per call, CPU seconds."""
     from xlwings import conversion
     from xlwings.pro.udfs_officejs import (
         convert,
@@ -278,68 +384,82 @@ def breakdown(budget: Budget, calls: list[tuple[str, str]], n: int = 200
 
     import udfs.functions as functions
     from udfs.cache import budgets
+    from udfs.handles import handles
+    from udfs.runtime import skip_missing_pyodide
 
     calls = calls[:n]
-    requests = Requests(budget, calls)
+    budgets.clear()
+    handles.clear()
+    handle, _c, _w = budget_handle(budget)
+    query = handles.resolve(handle)
+    requests = Requests(handle, calls)
     info = functions.pdz_total.__xlfunc__
     args_info, ret_info = info["args"], info["ret"]
-    budgets.clear()
-    query = functions.query_for(budget.rows)  # parse once: every part below is a hit
-    parts: dict[str, list[float]] = {k: [] for k in (
-        "dispatch", "asyncio_run", "args_to_scalar", "args_read", "special_args",
-        "cache_check", "query_total", "pdz_total_direct", "return_convert")}
+    parts: dict[str, list[float]] = {k: [] for k in BREAKDOWN}
+    clock = time.process_time
 
     async def nothing() -> None:
         return None
 
-    async def returned(req: dict, value: float) -> float:
-        t0 = time.perf_counter()
-        await convert(value, ret_info, req)
-        return time.perf_counter() - t0
-
-    def timed(key: str, fn, *a):
-        t0 = time.perf_counter()
-        out = fn(*a)
-        parts[key].append(time.perf_counter() - t0)
+    async def timed_async(key: str, coro) -> object:
+        t0 = clock()
+        out = await coro
+        parts[key].append(clock() - t0)
         return out
 
-    def measure(copy: int, req: dict, g: str, c: str) -> None:
+    def timed(key: str, fn, *a):
+        t0 = clock()
+        out = fn(*a)
+        parts[key].append(clock() - t0)
+        return out
+
+    async def measure(copy: int, req: dict, g: str, c: str) -> None:
         hint = _hint(req)
         if copy == 0:
-            timed("dispatch", asyncio.run,
-                  custom_functions_call(req, functions, typehint_to_value=hint))
-            timed("asyncio_run", asyncio.run, nothing())
+            await timed_async("dispatch", custom_functions_call(req, functions,
+                                                                typehint_to_value=hint))
         elif copy == 1:
-            t0 = time.perf_counter()
-            scalars = [to_scalar(a) for a in req["args"]]
-            parts["args_to_scalar"].append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
+            scalars = timed("args_to_scalar", lambda: [to_scalar(a) for a in req["args"]])
+            t0 = clock()
             args = [ai.get("optional") if a is None else conversion.read(
                 None, a, ai["options"], engine_name="officejs")
                 for a, ai in zip(scalars, args_info, strict=True)]
-            parts["args_read"].append(time.perf_counter() - t0)
+            parts["args_read"].append(clock() - t0)
             timed("special_args", provide_values_for_special_args, functions.pdz_total,
                   args, hint)
-            timed("cache_check", budgets.get, args[0], _never)
+            timed("resolve", handles.resolve, args[0])
             value = timed("query_total", query.total, g, c) / 100
-            parts["return_convert"].append(asyncio.run(returned(req, value)))
+            await timed_async("return_convert", convert(value, ret_info, req))
         else:
             timed("pdz_total_direct", functions.pdz_total,
                   *(to_scalar(a) for a in req["args"]))
+
+    async def on_one_loop(batch: list[dict], copy: int, start: int, stop: int) -> None:
+        for req, (g, c) in zip(batch, calls[start:stop], strict=True):
+            await measure(copy, req, g, c)
 
     for start in range(0, len(calls), BATCH):
         stop = min(start + BATCH, len(calls))
         for copy in range(3):  # fresh requests for the dispatch, the parts, our function
             batch = requests.decoded(start, stop)
             with frozen():
-                for req, (g, c) in zip(batch, calls[start:stop], strict=True):
-                    measure(copy, req, g, c)
+                asyncio.run(on_one_loop(batch, copy, start, stop))
             del batch
+        batch = requests.decoded(start, stop)  # the same, the old way
+        with frozen():
+            skip_missing_pyodide(False)
+            try:
+                for req in batch:
+                    hint = _hint(req)
+                    timed("dispatch_asyncio_run", asyncio.run, custom_functions_call(
+                        req, functions, typehint_to_value=hint))
+                    timed("asyncio_run", asyncio.run, nothing())
+                    timed("args_to_scalar_import", lambda r=req: [to_scalar(a)
+                                                                  for a in r["args"]])
+            finally:
+                skip_missing_pyodide(True)
+        del batch
     return {k: statistics.median(v) for k, v in parts.items()}
-
-
-def _never():
-    raise AssertionError("il budget doveva essere già nella cache")
 
 
 # -- LibreOffice -----------------------------------------------------------------------
@@ -387,20 +507,26 @@ def libreoffice_files(budget: Budget, calls: list[tuple[str, str]], folder: Path
 
 
 def libreoffice_runs(with_path: Path, without_path: Path, repeat: int
-                     ) -> tuple[list[float], list[float], list[object]]:
-    """Conversion times with and without the formulas (alternated) and the recalculated
-    SUMIFS results of the first run."""
+                     ) -> tuple[dict[str, list[float]], dict[str, list[float]], list[object]]:
+    """CPU and wall seconds of the conversions with and without the formulas (alternated)
+    and the recalculated SUMIFS results of the first run. CPU is that of the LibreOffice
+    processes (children of this one, reaped when the conversion ends)."""
     import openpyxl
 
     from tests.support.libreoffice import convert
 
-    times: dict[Path, list[float]] = {with_path: [], without_path: []}
+    def children_cpu() -> float:
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return ru.ru_utime + ru.ru_stime
+
+    times = {with_path: {"cpu": [], "wall": []}, without_path: {"cpu": [], "wall": []}}
     results: list[object] = []
     for _ in range(repeat):
         for path in (with_path, without_path):
-            t0 = time.perf_counter()
+            c0, t0 = children_cpu(), time.perf_counter()
             converted = convert(path, path.parent / "lo", "xlsx")
-            times[path].append(time.perf_counter() - t0)
+            times[path]["wall"].append(time.perf_counter() - t0)
+            times[path]["cpu"].append(children_cpu() - c0)
             if path == with_path and not results:
                 ws = openpyxl.load_workbook(converted, data_only=True)[SUMIFS_SHEET]
                 results = [row[0] for row in ws.iter_rows(values_only=True)]
@@ -417,6 +543,18 @@ def _ms(s: float) -> str:
     return f"{s * 1000:9.1f}"
 
 
+def alternated(requests: dict[str, Requests], budget: Budget, repeat: int,
+               ways: list[str]) -> dict[str, list[DispatchRun]]:
+    """``repeat`` rounds of every way, the order rotated each round."""
+    runs: dict[str, list[DispatchRun]] = {w: [] for w in ways}
+    for r in range(repeat):
+        for w in ways[r % len(ways):] + ways[:r % len(ways)]:
+            way = WAYS[w]
+            runs[w].append(dispatch_run(requests["handle" if way.handle else "range"], way,
+                                        budget))
+    return runs
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lines", type=int, default=5000)
@@ -430,11 +568,14 @@ def main(argv: list[str] | None = None) -> int:
     calls = build_calls(budget, args.calls)
     query = core_query(budget)
     check_budget(budget, query)
-    requests = Requests(budget, calls)
+    handle, _c, _w = budget_handle(budget)
+    requests = {"range": Requests(budget.rows, calls), "handle": Requests(handle, calls)}
 
-    runs = [dispatch_run(requests) for _ in range(args.repeat)]
-    for run in runs:
-        check_answers(run.answers, calls, budget, query, "PDZ_TOTAL")
+    ways = list(WAYS)
+    runs = alternated(requests, budget, args.repeat, ways)
+    for w, rs in runs.items():
+        for run in rs:
+            check_answers(run.answers, calls, budget, query, f"PDZ_TOTAL ({w})")
     spills = [spilled_run(budget, calls) for _ in range(args.repeat)]
     for _t, answers in spills:
         check_answers(answers, calls, budget, query, "PDZ_TOTAL con intervalli")
@@ -442,64 +583,78 @@ def main(argv: list[str] | None = None) -> int:
 
     result: dict[str, object] = {
         "lines": args.lines, "calls": args.calls, "repeat": args.repeat,
-        "budget_values": sum(len(r) for r in budget.rows),
-        "first_call": _stats([r.first_s for r in runs]),
-        "all_calls": _stats([r.total_s for r in runs]),
-        "per_call_median": _stats([statistics.median(r.per_call_s) for r in runs]),
-        "one_spilled_call": _stats([t for t, _a in spills]),
-        "breakdown_per_call_s": parts,
+        "budget_values": sum(len(r) for r in budget.rows), "handle": handle,
+        "ways": {w: {"name": WAYS[w].name,
+                     "total_cpu": _stats([r.total_cpu for r in rs]),
+                     "total_wall": _stats([r.total_wall for r in rs]),
+                     "calls_cpu": _stats([r.calls_cpu for r in rs]),
+                     "setup_cpu": _stats([r.setup_cpu for r in rs]),
+                     "first_call_cpu": _stats([r.per_call_cpu[0] for r in rs]),
+                     "per_call_median_cpu": _stats([statistics.median(r.per_call_cpu)
+                                                    for r in rs])}
+                 for w, rs in runs.items()},
+        "one_spilled_call_cpu": _stats([t for t, _a in spills]),
+        "breakdown_per_call_cpu_s": parts,
     }
-    table = [("prima chiamata (analisi + risposta)", result["first_call"]),
-             (f"{args.calls} chiamate (somma)", result["all_calls"]),
-             ("una chiamata (mediana delle chiamate)", result["per_call_median"]),
-             (f"1 cella con {args.calls} gruppi/canali che si espande",
-              result["one_spilled_call"])]
+    result["ratio_before_after"] = (result["ways"]["prima"]["total_cpu"]["median_s"]
+                                    / result["ways"]["dopo"]["total_cpu"]["median_s"])
     if not args.no_libreoffice:
         with tempfile.TemporaryDirectory() as tmp:
             with_path, without_path = libreoffice_files(budget, calls, Path(tmp))
             with_t, without_t, lo = libreoffice_runs(with_path, without_path, args.repeat)
         check_answers([round(v, 2) if isinstance(v, float) else v for v in lo], calls,
                       budget, query, "SUMIFS di LibreOffice")
-        marginal = statistics.median(with_t) - statistics.median(without_t)
-        result.update({"libreoffice_with": _stats(with_t),
-                       "libreoffice_without": _stats(without_t),
+        marginal = {k: statistics.median(with_t[k]) - statistics.median(without_t[k])
+                    for k in ("cpu", "wall")}
+        result.update({"libreoffice_with": {k: _stats(v) for k, v in with_t.items()},
+                       "libreoffice_without": {k: _stats(v) for k, v in without_t.items()},
                        "libreoffice_marginal_s": marginal})
-        if marginal > 0:
-            result.update({
-                "ratio_calls_to_marginal": result["all_calls"]["median_s"] / marginal,
-                "ratio_spilled_to_marginal": result["one_spilled_call"]["median_s"] / marginal})
-        table += [(f"LibreOffice con {args.calls} SUMIFS", result["libreoffice_with"]),
-                  ("LibreOffice senza", result["libreoffice_without"])]
+        if marginal["cpu"] > 0:
+            result["ratio_to_marginal_cpu"] = {
+                w: v["total_cpu"]["median_s"] / marginal["cpu"]
+                for w, v in result["ways"].items()}
+            result["ratio_to_marginal_cpu"]["spilled"] = (
+                result["one_spilled_call_cpu"]["median_s"] / marginal["cpu"])
 
     print(f"\nPDZ_TOTAL attraverso xlwings.server.custom_functions_call: {args.lines} righe "
-          f"({result['budget_values']} valori nell'argomento budget), {args.calls} "
-          f"chiamate, {args.repeat} ripetizioni")
-    print(f"  {'':<52} {'mediana ms':>10} {'min':>9} {'max':>9}  n")
-    for name, st in table:
-        print(f"  {name:<52} {_ms(st['median_s']):>10} {_ms(st['min_s'])} "
-              f"{_ms(st['max_s'])}  {st['n']}")
+          f"({result['budget_values']} valori nell'intervallo), {args.calls} celle, "
+          f"{args.repeat} ripetizioni alternate; tempo CPU (ms), mediane")
+    print(f"  {'':<58} {'CPU':>9} {'min':>9} {'max':>9} {'parete':>9}")
+    for w, v in result["ways"].items():
+        st = v["total_cpu"]
+        print(f"  {v['name']:<58} {_ms(st['median_s'])} {_ms(st['min_s'])} "
+              f"{_ms(st['max_s'])} {_ms(v['total_wall']['median_s'])}")
+        if WAYS[w].handle:
+            print(f"    {'di cui la cella PDZ_BUDGET (analisi)':<56} "
+                  f"{_ms(v['setup_cpu']['median_s'])}")
+        else:
+            print(f"    {'di cui la prima cella (analisi)':<56} "
+                  f"{_ms(v['first_call_cpu']['median_s'])}")
+        print(f"    {'una cella (mediana delle chiamate)':<56} "
+              f"{_ms(v['per_call_median_cpu']['median_s'])}")
+    st = result["one_spilled_call_cpu"]
+    print(f"  {'1 cella con ' + str(args.calls) + ' gruppi/canali che si espande':<58} "
+          f"{_ms(st['median_s'])} {_ms(st['min_s'])} {_ms(st['max_s'])}")
+    print(f"  prima / dopo: {result['ratio_before_after']:.1f}x")
     if "libreoffice_marginal_s" in result:
-        print(f"  {'LibreOffice marginale (mediana con − mediana senza)':<52} "
-              f"{_ms(result['libreoffice_marginal_s']):>10}")
-    if "ratio_calls_to_marginal" in result:
-        print(f"  rapporto PDZ_TOTAL / SUMIFS marginale: "
-              f"{result['ratio_calls_to_marginal']:.2f}x ({args.calls} celle), "
-              f"{result['ratio_spilled_to_marginal']:.2f}x (una cella che si espande)")
+        for label, key in ((f"LibreOffice con {args.calls} SUMIFS", "libreoffice_with"),
+                           ("LibreOffice senza", "libreoffice_without")):
+            v = result[key]
+            print(f"  {label:<58} {_ms(v['cpu']['median_s'])} {_ms(v['cpu']['min_s'])} "
+                  f"{_ms(v['cpu']['max_s'])} {_ms(v['wall']['median_s'])}")
+        m = result["libreoffice_marginal_s"]
+        print(f"  {'LibreOffice marginale (mediana con − mediana senza)':<58} "
+              f"{_ms(m['cpu'])} {'':>19} {_ms(m['wall'])}")
+    if "ratio_to_marginal_cpu" in result:
+        ratios = result["ratio_to_marginal_cpu"]
+        print("  rapporto al marginale di LibreOffice (CPU): " + ", ".join(
+            f"{w} {r:.2f}x" for w, r in ratios.items()))
     elif "libreoffice_marginal_s" in result:
         print("  marginale non positivo: rumore della macchina più grande dell'effetto, "
               "ripetere con --repeat più alto a macchina ferma")
-    print("\n  una chiamata a regime, per parti (mediane, ms):")
-    labels = {"dispatch": "custom_functions_call intera, con asyncio.run",
-              "asyncio_run": "  asyncio.run di una coroutine vuota",
-              "args_to_scalar": "  xlwings to_scalar/js_to_none dei 4 argomenti",
-              "args_read": "  xlwings conversion.read dei 4 argomenti",
-              "special_args": "  xlwings provide_values_for_special_args",
-              "return_convert": "  xlwings convert del risultato",
-              "pdz_total_direct": "  pdz_total chiamata direttamente",
-              "cache_check": "    di cui: controllo del contenuto nella cache",
-              "query_total": "    di cui: BudgetQuery.total"}
-    for key, label in labels.items():
-        print(f"    {label:<50} {parts[key] * 1000:7.3f}")
+    print("\n  una chiamata con l'handle a regime, per parti (mediane, ms CPU):")
+    for key, label in BREAKDOWN.items():
+        print(f"    {label:<56} {parts[key] * 1000:7.3f}")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     return 0

@@ -31,13 +31,20 @@ def test_dispatch_answers_equal_the_core():
     query = bench_udf.core_query(budget)
     calls = bench_udf.build_calls(budget, 20)
     assert len(set(calls)) == 20
-    run = bench_udf.dispatch_run(bench_udf.Requests(budget, calls))
-    assert len(run.per_call_s) == 20
-    assert run.answers == [query.total(g, c) / 100 for g, c in calls]
-    assert run.answers == [budget.cents(g, c) / 100 for g, c in calls]
-    assert all(a > 0 for a in run.answers)
+    handle, _cpu, _wall = bench_udf.budget_handle(budget)
+    requests = {"range": bench_udf.Requests(budget.rows, calls),
+                "handle": bench_udf.Requests(handle, calls)}
+    assert len(requests["handle"].text(0)) < 1000 < len(requests["range"].text(0))
+    runs = bench_udf.alternated(requests, budget, 1, list(bench_udf.WAYS))
+    expected = [query.total(g, c) / 100 for g, c in calls]
+    assert expected == [budget.cents(g, c) / 100 for g, c in calls]
+    assert all(a > 0 for a in expected)
+    for way, (run,) in runs.items():
+        assert len(run.per_call_cpu) == len(run.per_call_wall) == 20
+        assert run.answers == expected, way
+        assert (run.setup_cpu > 0) == bench_udf.WAYS[way].handle
     _t, spilled = bench_udf.spilled_run(budget, calls)
-    assert spilled == run.answers
+    assert spilled == expected
 
 
 def test_check_answers_catches_a_wrong_cent():
@@ -55,7 +62,9 @@ def test_main_runs_small(tmp_path: Path, capsys):
     out = tmp_path / "r.json"
     assert bench_udf.main(["--lines", "200", "--calls", "20", "--repeat", "1",
                            "--no-libreoffice", "--json", str(out)]) == 0
-    assert "20 chiamate" in capsys.readouterr().out
+    assert "20 celle" in capsys.readouterr().out
     result = json.loads(out.read_text())
     assert result["lines"] == 200
-    assert result["breakdown_per_call_s"]["dispatch"] > 0
+    assert result["breakdown_per_call_cpu_s"]["dispatch"] > 0
+    assert set(result["ways"]) == set(bench_udf.WAYS)
+    assert result["handle"].startswith("PDZ#")

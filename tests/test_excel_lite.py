@@ -67,6 +67,10 @@ scripts = server.custom_scripts_meta(main)
 budget = stacked(Path("workbooks/piano_programma_2021.xlsx"))
 data = function_call("pdz_total", [budget, "SERVIZIO TM", "FNPS", None])
 total = asyncio.run(server.custom_functions_call(json.loads(json.dumps(data)), main))
+data = function_call("pdz_budget", [budget])
+handle = asyncio.run(server.custom_functions_call(json.loads(json.dumps(data)), main))
+data = function_call("pdz_total", [handle, "SERVIZIO TM", "FNPS", None])
+by_handle = asyncio.run(server.custom_functions_call(json.loads(json.dumps(data)), main))
 book = xw.Book(json=book_payload(Path("workbooks/piano_operativo_2018.xlsx"), formulas=True))
 book = asyncio.run(server.custom_scripts_call(main, "alloca", typehint_to_value={xw.Book: book}))
 actions = book.json()["actions"]
@@ -74,6 +78,8 @@ print(json.dumps({
     "functions": sorted(f["name"] for f in meta["functions"]),
     "scripts": sorted(s["name"] for s in scripts),
     "total": total,
+    "handle": handle,
+    "by_handle": by_handle,
     "written_cells": sum(len(a["values"]) * len(a["values"][0]) for a in actions
                          if a["func"] == "setFormula"),
     "loaded": sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED),
@@ -87,9 +93,11 @@ def test_lite_path_runs_without_compiled_packages():
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["loaded"] == []
-    assert out["functions"] == ["PDZ_ALLOCATO", "PDZ_CONTROLLI", "PDZ_DISPONIBILE",
-                                "PDZ_QUOTA", "PDZ_RESIDUO", "PDZ_RILIEVI", "PDZ_TOTAL",
-                                "PDZ_TRIENNIO"]
+    assert out["functions"] == ["PDZ_ALLOCATO", "PDZ_BUDGET", "PDZ_CONTROLLI",
+                                "PDZ_DISPONIBILE", "PDZ_QUOTA", "PDZ_RESIDUO", "PDZ_RILIEVI",
+                                "PDZ_TOTAL", "PDZ_TRIENNIO"]
     assert out["scripts"] == ["Alloca", "Genera triennale", "Pulisci segni", "Valida"]
     assert out["total"] == [[133641.97]]
+    assert out["handle"][0][0].startswith("PDZ#")
+    assert out["by_handle"] == out["total"]
     assert out["written_cells"] > 149  # every 2018 line got its channel split
