@@ -115,3 +115,34 @@ def test_a_missing_package_is_named_in_italian(monkeypatch, tmp_path):
 def test_the_set_up_installs_what_the_addin_needs():
     setup = (REPO / "scripts" / "setup.sh").read_text(encoding="utf-8")
     assert 'extras="fast,addin"' in setup
+
+
+@pytest.mark.parametrize(("typed", "cents"), [
+    ("0,05", 5), ("€ 0,05", 5), ("0.05", 5), ("1,5", 150), ("0", 0), ("5 cent", 5),
+    ("12 centesimi", 12),
+])
+def test_tolerance_typed_in_euro_or_cents(typed, cents):
+    from pdz_xl.cli.values import parse_euro_tolerance
+
+    assert parse_euro_tolerance(typed) == cents
+
+
+@pytest.mark.parametrize(("typed", "iso"), [("2025-03-31", "2025-03-31"),
+                                            ("31/03/2025", "2025-03-31"),
+                                            ("2024-02-29", "2024-02-29")])
+def test_dates_typed_the_italian_way(typed, iso):
+    from pdz_xl.cli.values import parse_date
+
+    assert parse_date(typed) == iso
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["valida", "a.xlsx", "--tolleranza", "cinque"], "«cinque» non è un importo in euro"),
+    (["valida", "a.xlsx", "--tolleranza", "-0,05"], "non è un importo in euro"),
+    (["triennale", "a.xlsx", "--data", "ieri"], "«ieri» non è una data"),
+    (["triennale", "a.xlsx", "--data", "2025-02-30"], "«2025-02-30» non è una data"),
+])
+def test_bad_amounts_and_dates_refused_in_italian(args, expected):
+    code, out = run(args)
+    assert code == 2 and expected in out, out
+    assert english_in(out) == [], out

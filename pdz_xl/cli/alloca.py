@@ -51,11 +51,11 @@ def register(app: typer.Typer) -> None:
     def alloca(
         file: Path = typer.Argument(..., help=WORKBOOK_HELP),
         out: Path = typer.Option(None, "--out", "-o", help=OUT_HELP),
-        modo: str = typer.Option("vuote", "--modo",
+        modo: str = typer.Option("vuote", "--modo", metavar="|".join(MODES),
                                  help="vuote: compila solo le celle vuote, le celle già "
                                       "scritte restano; tutto: rialloca tutto; anno-scorso: "
                                       "rialloca restando vicino alle quote attuali."),
-        solver: str = typer.Option("auto", "--solver",
+        solver: str = typer.Option("auto", "--solver", metavar="|".join(SOLVERS),
                                    help="auto (OR-Tools se installato), ortools o highs."),
         json_out: bool = typer.Option(False, "--json", help="Riepilogo in JSON."),
     ) -> None:

@@ -12,6 +12,7 @@ import typer
 
 from ..errors import PdzError
 from .common import OUT_HELP, WORKBOOK_HELP, fail, write_workbook, written_message
+from .values import parse_date
 
 
 def register(app: typer.Typer) -> None:
@@ -20,17 +21,20 @@ def register(app: typer.Typer) -> None:
     def triennale(
         file: Path = typer.Argument(..., help=WORKBOOK_HELP),
         out: Path = typer.Option(None, "--out", "-o", help=OUT_HELP),
-        per: str = typer.Option(None, "--per", help="Costi per «area» o per «obiettivo» "
-                                "(predefinito: area, obiettivo se il budget non ha aree)."),
-        anno1: str = typer.Option("dichiarati", "--anno1",
+        per: str = typer.Option(None, "--per", metavar="area|obiettivo",
+                                help="Costi per «area» o per «obiettivo» (predefinito: "
+                                     "area, obiettivo se il budget non ha aree)."),
+        anno1: str = typer.Option("dichiarati", "--anno1", metavar="dichiarati|righe",
                                   help="Anno 1 dei costi: «dichiarati» (il totale scritto "
                                        "del gruppo quando c'è) o «righe» (sempre la somma "
                                        "delle righe). Un «Anno 1» scritto in «Proiezioni "
                                        "PDZ» vale comunque."),
-        fdp: Path = typer.Option(None, "--fdp",
+        fdp: Path = typer.Option(None, "--fdp", metavar="CARTELLA",
                                  help="Cartella dove esportare il Fiscal Data Package."),
-        data: str = typer.Option(None, "--data", help="Data di generazione da scrivere."),
-        ente: str = typer.Option(None, "--ente", "--ambito",
+        data: str = typer.Option(None, "--data", metavar="AAAA-MM-GG", callback=parse_date,
+                                 help="Data di generazione da scrivere (AAAA-MM-GG o "
+                                      "GG/MM/AAAA)."),
+        ente: str = typer.Option(None, "--ente", "--ambito", metavar="NOME",
                                  help="Nome dell'ente nell'intestazione e nel piè di pagina "
                                       "(predefinito: la chiave «ente» del foglio «_pdz», "
                                       "altrimenti il nome del file)."),

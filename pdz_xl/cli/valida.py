@@ -1,6 +1,6 @@
 """``pdz-xl valida``: check one or more workbooks; exit 0 clean, 1 errori, 2 unreadable.
 
-``valida FILE... [--json] [--scrivi [-o OUT]] [--pulisci] [--tolleranza CENTS]``
+``valida FILE... [--json] [--scrivi [-o OUT]] [--pulisci] [--tolleranza EURO]``
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from .common import (
     write_workbook,
     written_message,
 )
+from .values import parse_euro_tolerance
 
 if TYPE_CHECKING:
     from ..findings import Finding
@@ -54,17 +55,19 @@ def register(app: typer.Typer) -> None:
     def valida(
         files: list[Path] = typer.Argument(..., help="Cartelle di lavoro da controllare."),
         json_out: bool = typer.Option(False, "--json", help="Risultati in JSON."),
-        tolleranza: int = typer.Option(None, "--tolleranza", min=0,
-                                       help="Differenze fino a tanti centesimi sono "
-                                            "arrotondamenti (predefinito: quanto indica la "
-                                            "cartella nel foglio «_pdz», altrimenti 5)."),
+        tolleranza: str = typer.Option(None, "--tolleranza", metavar="EURO",
+                                       callback=parse_euro_tolerance,
+                                       help="Differenze fino a questo importo sono "
+                                            "arrotondamenti: in euro («0,05», «€ 0,05») o "
+                                            "in centesimi («5 cent»); predefinito: quanto "
+                                            "indica il foglio «_pdz», altrimenti 0,05."),
         scrivi: bool = typer.Option(False, "--scrivi",
                                     help="Scrive il foglio «Controlli PDZ» e i segni sulle "
                                          "celle (in -o, oppure nel file con una copia di "
                                          "sicurezza)."),
         pulisci: bool = typer.Option(False, "--pulisci",
                                      help="Toglie i segni e il foglio dei controlli."),
-        out: Path = typer.Option(None, "--out", "-o",
+        out: Path = typer.Option(None, "--out", "-o", metavar="FILE|CARTELLA",
                                  help="Con --scrivi/--pulisci: file o cartella di uscita."),
     ) -> None:
         """Controlla righe, totali, riepiloghi e canali e segnala ogni incongruenza."""
