@@ -67,7 +67,7 @@ def test_alloca_impossible_exits_1_and_writes_nothing(po2018, tmp_path):
     res = runner.invoke(app, ["alloca", str(src), "-o", str(out)])
     assert res.exit_code == 1
     assert "allocazione impossibile" in res.output
-    assert "canale FNA: dispone di € 100.000,00, mancano € 283.019,00" in res.output
+    assert "canale COMUNI: dispone di € 5.750.378,20, mancano € 283.019,00" in res.output
     assert not out.exists()
     res = runner.invoke(app, ["alloca", str(src), "-o", str(out), "--json"])
     assert res.exit_code == 1 and not out.exists()

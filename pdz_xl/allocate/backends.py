@@ -58,13 +58,33 @@ def has_ortools() -> bool:
     return True
 
 
-def _costs(net: Network, elastic: bool) -> tuple[np.ndarray, int]:
-    """Arc costs, and the cost of one cent of shortfall (0 when not elastic)."""
-    if not elastic:
-        return net.cost, 0
+def _costs(net: Network, elastic: bool) -> tuple[np.ndarray, np.ndarray, int]:
+    """Arc costs, the cost of one cent of overflow per channel and of one cent of deficit
+    (zeros when not elastic).
+
+    Overflow costs more than any preference or tier can save (the shortfall is the least
+    possible) and is cheapest on the channel with the most capacity, then the next: among
+    the least shortfalls, the one put on the largest channels that can pay the lines
+    left uncovered (an overflow moves to a larger channel whenever the lines can be
+    shifted along); between channels of equal capacity the preferences decide."""
     n_channels = len(net.capacity)
-    big = 2 * (n_channels + 1) * int(net.base_cost.max(initial=0)) + 1
-    return net.base_cost, big
+    if not elastic:
+        return net.cost, np.zeros(n_channels, I64), 0
+    unit = int(net.base_cost.max(initial=0)) + (net.tiers - 1) * net.tier_cost + 1
+    spread = 2 * unit
+    big = 2 * (n_channels + 1) * (unit + n_channels * spread) + 1
+    sizes = np.unique(-net.capacity)  # equal capacities share a position (then the
+    position = np.searchsorted(sizes, -net.capacity).astype(I64)  # preferences decide)
+    return net.base_cost, big + position * spread, 2 * big
+
+
+def _tier_arcs(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(channel, capacity, cost) of every channel slice, channel by channel."""
+    T = net.tiers
+    caps = net.tier_caps()
+    channel = np.repeat(np.arange(len(net.capacity), dtype=I64), T)
+    cost = np.tile(np.arange(T, dtype=I64) * net.tier_cost, len(net.capacity))
+    return channel, caps.ravel(), cost
 
 
 def solve_mcf(net: Network, elastic: bool = False) -> NetFlow | None:
@@ -73,19 +93,21 @@ def solve_mcf(net: Network, elastic: bool = False) -> NetFlow | None:
 
     n, C, M = net.n_nodes, len(net.capacity), len(net.tail)
     total = int(net.supply.sum())
-    cost, big = _costs(net, elastic)
-    if max(int(cost.max(initial=0)), 2 * big) * max(total, 1) > _INT64_SAFE:
+    cost, overflow_cost, deficit_cost = _costs(net, elastic)
+    top = max(int(cost.max(initial=0)) + (net.tiers - 1) * net.tier_cost, deficit_cost)
+    if top * max(total, 1) > _INT64_SAFE:
         raise AllocationError("costi troppo grandi per il calcolo esatto in interi")
     sink = n + C
-    tails = [net.tail, n + np.arange(C, dtype=I64)]
-    heads = [n + net.head, np.full(C, sink, I64)]
-    caps = [net.cap, net.capacity]
-    costs = [cost, np.zeros(C, I64)]
+    tier_channel, tier_cap, tier_cost = _tier_arcs(net)
+    tails = [net.tail, n + tier_channel]
+    heads = [n + net.head, np.full(len(tier_channel), sink, I64)]
+    caps = [net.cap, tier_cap]
+    costs = [cost, tier_cost]
     if elastic:
         tails += [n + np.arange(C, dtype=I64), np.arange(n, dtype=I64)]
         heads += [np.full(C, sink, I64), np.full(n, sink, I64)]
         caps += [np.full(C, total, I64), net.supply]
-        costs += [np.full(C, big, I64), np.full(n, 2 * big, I64)]
+        costs += [overflow_cost, np.full(n, deficit_cost, I64)]
     mcf = min_cost_flow.SimpleMinCostFlow()
     mcf.add_arcs_with_capacity_and_unit_cost(
         np.concatenate(tails), np.concatenate(heads), np.concatenate(caps),
@@ -97,10 +119,10 @@ def solve_mcf(net: Network, elastic: bool = False) -> NetFlow | None:
         if status == mcf.INFEASIBLE and not elastic:
             return None
         raise AllocationError(f"il flusso di costo minimo non ha risolto (stato {status})")
-    flows = np.asarray(mcf.flows(np.arange(M + C + (C + n if elastic else 0))), dtype=I64)
+    start = M + len(tier_channel)
+    flows = np.asarray(mcf.flows(np.arange(start + (C + n if elastic else 0))), dtype=I64)
     if not elastic:
         return NetFlow(flows[:M], np.zeros(C, I64), np.zeros(n, I64))
-    start = M + C
     return NetFlow(flows[:M], flows[start:start + C], flows[start + C:])
 
 
@@ -117,7 +139,8 @@ def solve_lp(net: Network, elastic: bool = False, method: str = "highs") -> NetF
     n, C, M = net.n_nodes, len(net.capacity), len(net.tail)
     if not lp_method:
         lp_method = "highs-ipm" if n <= IPM_MAX_NODES else "highs-ds"
-    n_vars = M + ((C + n) if elastic else 0)
+    T = len(net.capacity) * net.tiers if net.tiers > 1 else 0  # slice variables
+    n_vars = M + T + ((C + n) if elastic else 0)
     if n_vars == 0:  # nothing to decide
         if net.supply.any():
             return None
@@ -126,10 +149,19 @@ def solve_lp(net: Network, elastic: bool = False, method: str = "highs") -> NetF
     eq_rows, eq_cols = net.tail, cols
     ub_rows, ub_cols, ub_vals = net.head, cols, np.ones(M)
     upper = net.cap.astype(float)
-    arc_cost, big = _costs(net, elastic)
+    arc_cost, overflow_cost, deficit_cost = _costs(net, elastic)
     cost = arc_cost.astype(float)
+    b_ub = net.capacity.astype(float)
+    if T:  # a channel row: its arcs minus its slices (each bounded, costlier in turn) <= 0
+        tier_channel, tier_cap, tier_cost = _tier_arcs(net)
+        ub_rows = np.concatenate([ub_rows, tier_channel])
+        ub_cols = np.concatenate([ub_cols, M + np.arange(T)])
+        ub_vals = np.concatenate([ub_vals, -np.ones(T)])
+        upper = np.concatenate([upper, tier_cap.astype(float)])
+        cost = np.concatenate([cost, tier_cost.astype(float)])
+        b_ub = np.zeros(C)
     if elastic:
-        over, short = M + np.arange(C), M + C + np.arange(n)
+        over, short = M + T + np.arange(C), M + T + C + np.arange(n)
         eq_rows, eq_cols = np.concatenate([eq_rows, np.arange(n)]), np.concatenate([cols,
                                                                                    short])
         ub_rows = np.concatenate([ub_rows, np.arange(C)])
@@ -137,13 +169,14 @@ def solve_lp(net: Network, elastic: bool = False, method: str = "highs") -> NetF
         ub_vals = np.concatenate([ub_vals, -np.ones(C)])
         upper = np.concatenate([upper, np.full(C, float(net.supply.sum())),
                                 net.supply.astype(float)])
-        cost = np.concatenate([cost, np.full(C, float(big)), np.full(n, 2.0 * big)])
+        cost = np.concatenate([cost, overflow_cost.astype(float),
+                               np.full(n, float(deficit_cost))])
     a_eq = csr_array((np.ones(len(eq_rows)), (eq_rows, eq_cols)), shape=(n, n_vars))
     a_ub = csr_array((ub_vals, (ub_rows, ub_cols)), shape=(C, n_vars))
     bounds = np.column_stack([np.zeros(n_vars), upper])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", OptimizeWarning)  # HiGHS options passed verbatim
-        res = linprog(cost, A_ub=a_ub, b_ub=net.capacity.astype(float), A_eq=a_eq,
+        res = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq,
                       b_eq=net.supply.astype(float), bounds=bounds, method=lp_method,
                       options=options)
     if res.status == 2 and not elastic:
@@ -159,4 +192,4 @@ def solve_lp(net: Network, elastic: bool = False, method: str = "highs") -> NetF
     flows = whole.astype(I64)
     if not elastic:
         return NetFlow(flows[:M], np.zeros(C, I64), np.zeros(n, I64))
-    return NetFlow(flows[:M], flows[M:M + C], flows[M + C:])
+    return NetFlow(flows[:M], flows[M + T:M + T + C], flows[M + T + C:])

@@ -9,8 +9,12 @@
   not yet covered; «tutto» reallocates every line; «anno-scorso» reallocates every line
   staying as close as possible to the shares its cells hold now (last year's split).
   Cells of unknown columns are never ours: their amounts stay and reduce the line.
-- Costs: the rank of the rule priority (lower first), ties broken by channel order, with a
-  rank step larger than any tie-break sum along a cycle, so ties never beat priorities.
+- Costs: the rank of the rule priority (lower first). Channels of equal priority are
+  filled in proportion to what they hold: each channel's capacity is cut in
+  :data:`TIERS` equal slices, slice k costing k tier steps, so every channel of a priority
+  reaches a tenth of its means before any reaches two tenths (where the rules let the
+  lines move); within a slice the earlier column goes first. Rank step > any tier sum
+  along a cycle > any column-order sum, so tiers never beat priorities.
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ MODES: tuple[str, ...] = ("vuote", "tutto", "anno-scorso")
 MODE_LABELS = {"vuote": "solo righe vuote", "tutto": "tutto", "anno-scorso":
                "come l'anno scorso"}
 _MAX_AMOUNT = 9 * 10**12  # cents: amount x parts-per-million must fit in int64
+TIERS = 10
+"""Slices of each channel's capacity: equal-priority channels are used in proportion to
+their means, a tenth at a time."""
 
 
 @dataclass
@@ -125,6 +132,7 @@ def build_model(plan: Plan, rules: RuleSet, catalog: Catalog, mode: Mode = "vuot
 
     problem = Problem(demand=dem, capacity=capacity, arc_line=arc_line, arc_channel=arc_chan,
                       arc_cost=_costs(decisions, flat, arc_chan, C),
+                      tiers=TIERS, tier_cost=_tier_cost(C),
                       **_bounds(decisions, flat, amount[arc_line]),
                       arc_target=_targets(previous, arc_line, arc_chan, dem) if previous
                       else None,
@@ -137,9 +145,15 @@ def build_model(plan: Plan, rules: RuleSet, catalog: Catalog, mode: Mode = "vuot
                  new_columns=new, kept=scan.kept, notes=notes)
 
 
+def _tier_cost(C: int) -> int:
+    """Cost of one more slice: above any column-order sum along a cycle."""
+    return C * C + 1
+
+
 def _costs(d: Decisions, flat: np.ndarray, arc_chan: np.ndarray, C: int) -> np.ndarray:
-    """Rank of the priority times a step above any tie-break sum, plus the channel index."""
-    step = C * C + 1
+    """Rank of the priority times a step above any tier and column-order sum along a cycle,
+    plus the channel index."""
+    step = C * TIERS * _tier_cost(C) + 1
     return d.rank.ravel(order="F")[flat].astype(I64) * step + arc_chan
 
 

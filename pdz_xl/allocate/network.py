@@ -31,6 +31,15 @@ class Network:
     cap: np.ndarray  # per network arc
     cost: np.ndarray  # per network arc, >= 0
     base_cost: np.ndarray  # per network arc: the preference alone (no target penalty)
+    tiers: int = 1  # each channel's capacity in equal slices, slice k costs k x tier_cost
+    tier_cost: int = 0
+
+    def tier_caps(self) -> np.ndarray:
+        """(channels, tiers) cents of each slice of each channel's capacity (exact: the
+        slices of a channel add up to its capacity)."""
+        k = np.arange(self.tiers + 1, dtype=I64)
+        edges = self.capacity[:, None] * k[None, :] // self.tiers
+        return np.diff(edges, axis=1)
 
     @property
     def n_nodes(self) -> int:
@@ -59,9 +68,9 @@ class Reduced:
 
 
 def stay_penalty(problem: Problem) -> int:
-    """Per cent beyond a target: more than any preference can save along a cycle of the
-    network (a cycle visits each channel at most once)."""
-    top = int(problem.cost().max(initial=0))
+    """Per cent beyond a target: more than any preference (or channel tier) can save along
+    a cycle of the network (a cycle visits each channel at most once)."""
+    top = int(problem.cost().max(initial=0)) + problem.tier_span()
     return problem.n_channels * top + 1
 
 
@@ -170,7 +179,8 @@ def reduce(problem: Problem, aggregate: bool = True) -> Reduced:
                       head=np.concatenate(heads).astype(I64),
                       cap=np.concatenate(caps).astype(I64),
                       cost=np.concatenate(costs).astype(I64),
-                      base_cost=np.concatenate(bases).astype(I64))
+                      base_cost=np.concatenate(bases).astype(I64),
+                      tiers=problem.tiers, tier_cost=problem.tier_cost)
     return Reduced(network=network, lower=lower, residual=residual, free_capacity=free,
                    origin=np.concatenate(origins).astype(I64), node_of_line=node_of_line,
                    class_of_line=class_of_line, n_classes=n_classes, bad_arcs=bad)

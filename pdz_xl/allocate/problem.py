@@ -43,6 +43,8 @@ class Problem:
     pin_line: np.ndarray | None = None  # pinned amounts: line index
     pin_channel: np.ndarray | None = None  # pinned amounts: channel index
     pin_amount: np.ndarray | None = None  # pinned amounts: cents
+    tiers: int = 1  # each channel's capacity in this many equal slices, filled in turn
+    tier_cost: int = 0  # extra cost per cent of each further slice (0: no tiers)
 
     def __post_init__(self) -> None:
         self.demand = _array(self.demand, "demand")
@@ -74,6 +76,8 @@ class Problem:
             raise ValueError("un arco punta fuori dalle righe o dai canali")
         if self.arc_cost is not None and (self.arc_cost < 0).any():
             raise ValueError("i costi degli archi devono essere >= 0")
+        if self.tiers < 1 or self.tier_cost < 0:
+            raise ValueError("tiers >= 1 e tier_cost >= 0")
 
     @property
     def n_lines(self) -> int:
@@ -90,6 +94,10 @@ class Problem:
     def cost(self) -> np.ndarray:
         """Per-arc cost (zeros when none was given)."""
         return self.arc_cost if self.arc_cost is not None else np.zeros(self.n_arcs, I64)
+
+    def tier_span(self) -> int:
+        """The most the tiers can add to the cost of one cent (0 without tiers)."""
+        return (self.tiers - 1) * self.tier_cost
 
     def lower(self) -> np.ndarray:
         """Per-arc lower bound (zeros when none was given)."""
