@@ -157,6 +157,13 @@ def sheet_from_values(name: str, values: list[list[object]] | tuple, *, first_ro
     sheet = SheetGrid(name=name, state=state)
     for i, row in enumerate(values or ()):
         frow = formulas[i] if formulas is not None and i < len(formulas) else None
+        if frow is None:  # values only (Office.js ranges): one pass, no formula checks
+            cells = {first_col + j: Cell(ErrorValue(raw) if isinstance(raw, str)
+                                         and raw in ERROR_VALUES else raw)
+                     for j, raw in enumerate(row or ()) if raw is not None and raw != ""}
+            if cells:
+                sheet.rows[first_row + i] = cells
+            continue
         for j, raw in enumerate(row or ()):
             value = _cell_value(raw)
             formula = frow[j] if frow is not None and j < len(frow) else None
