@@ -53,6 +53,7 @@ class BudgetQuery:
         self._catalog = catalog
         self._tolerance = tolerance_cents
         self._lines_of: dict[str, list[Line]] = {}
+        self._sums_of: dict[str, tuple[dict[int, Cents], dict[str, Cents]]] = {}
         self._triennials: dict[str, object] = {}
 
     @classmethod
@@ -94,6 +95,24 @@ class BudgetQuery:
             if not hit:
                 raise QueryError(self._unknown_group(key))
             self._lines_of[key] = hit
+        return hit
+
+    def _sums(self, gruppo: str | None) -> tuple[dict[int, Cents], dict[str, Cents]]:
+        """The lines of ``gruppo`` added up once for every year and every channel (the
+        sums :meth:`total` answers with; blanks count as zero)."""
+        key = "" if gruppo is None or not str(gruppo).strip() else str(gruppo)
+        hit = self._sums_of.get(key)
+        if hit is None:
+            years: dict[int, Cents] = {}
+            channels: dict[str, Cents] = {}
+            for ln in self.lines(gruppo):
+                for y, v in ln.amounts.items():
+                    if v:
+                        years[y] = years.get(y, 0) + v
+                for c, v in ln.channels.items():
+                    if v:
+                        channels[c] = channels.get(c, 0) + v
+            hit = self._sums_of[key] = (years, channels)
         return hit
 
     @cached_property
@@ -167,13 +186,13 @@ class BudgetQuery:
                 stated = self.stated_total(lines, year)
                 if stated is not None:
                     return stated
-            return sum(ln.amount(year) for ln in lines)
+            return self._sums(gruppo)[0].get(year, 0)
         code = self.channel(canale)
         if year != self.plan.plan_year:
             raise QueryError(f"la ripartizione per canale c'è solo per il "
                              f"{self.plan.plan_year}, non per il {year}.")
         source_of(fonte)
-        return sum(ln.channels.get(code) or 0 for ln in lines)
+        return self._sums(gruppo)[1].get(code, 0)
 
     def stated_total(self, lines: list[Line], year: int) -> Cents | None:
         """What the workbook states for exactly these lines in ``year``: for an area or
