@@ -66,11 +66,12 @@ def test_a_corrupt_file_and_a_locked_one_do_not_stop_the_others(folder, tmp_path
     status = {r["file"].rsplit("/", 1)[-1]: r for r in data["files"]}
     assert status["rotto.xlsx"]["status"] == "errore"
     assert "danneggiato" in status["rotto.xlsx"]["message"]
-    assert status["aperto.xlsx"]["status"] == "errore"
-    assert "aperta in Excel" in status["aperto.xlsx"]["message"]
+    # an open workbook is read and written elsewhere, with a word that it was open
+    assert status["aperto.xlsx"]["status"] == "ok"
+    assert "aperta in Excel" in " ".join(status["aperto.xlsx"]["notes"])
     assert status["piano_programma_2021.xlsx"]["status"] == "rilievi"
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
-    assert sorted(p.name for p in out.iterdir()) == ["piano_operativo_2018.xlsx",
+    assert sorted(p.name for p in out.iterdir()) == ["aperto.xlsx", "piano_operativo_2018.xlsx",
                                                       "piano_programma_2021.xlsx"]
 
 
@@ -80,7 +81,8 @@ def test_read_only_destination_is_a_clear_error(folder, tmp_path):
     proc = _run(str(folder), "-o", str(target), "--json")
     data = json.loads(proc.stdout)
     assert proc.returncode == 2
-    assert all(r["status"] == "errore" for r in data["files"])
+    assert data["files"] == [] and "non è una cartella" in data["errore"]
+    assert target.read_text() == "non una cartella"
 
 
 def test_in_place_keeps_a_backup_and_killed_run_leaves_no_half_file(folder):
@@ -90,14 +92,17 @@ def test_in_place_keeps_a_backup_and_killed_run_leaves_no_half_file(folder):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     backups = list(folder.glob("piano_operativo_2018.*.bak.xlsx"))
     assert len(backups) == 1 and backups[0].read_bytes() == before
-    # kill a run halfway: the process dies before os.replace; the file stays whole
+    # kill a run halfway: the worker dies before os.replace; the file stays whole, the
+    # batch reports it and ends normally
+    victim = folder / "piano_programma_2021.xlsx"
     code = ("import os, sys; from pdz_xl.io import xlsx_patch as x;"
             "x.os.replace = lambda *a: os._exit(9);"
             "from pdz_xl.cli.app import main; sys.argv=['pdz-xl','rigenera',"
-            f"r'{victim}','--in-place','--no-backup']; main()")
+            f"r'{victim}','--in-place','--no-backup','--json']; main()")
     now = victim.read_bytes()
-    killed = subprocess.run([sys.executable, "-c", code], capture_output=True)
-    assert killed.returncode == 9
+    killed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert killed.returncode == 2
+    assert "si è interrotto" in json.loads(killed.stdout)["files"][0]["message"]
     assert victim.read_bytes() == now
     zipfile.ZipFile(victim).testzip()
     leftovers = [p.name for p in folder.iterdir() if p.name.startswith(".~pdz")]

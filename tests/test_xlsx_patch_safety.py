@@ -61,19 +61,19 @@ def read_only(folder: Path) -> Iterator[None]:
             folder.chmod(0o700)
 
 
-def test_a_workbook_open_in_excel_is_refused(book, tmp_path):
+def test_a_workbook_open_in_excel_is_refused_in_place_and_read_for_elsewhere(book, tmp_path):
     lock = book.with_name("~$" + book.name)
     lock.write_bytes(b"utente")
     before = book.read_bytes()
     out = tmp_path / "out.xlsx"
     with pytest.raises(WorkbookWriteError) as info:
-        apply_changeset(book, CS, out)
+        apply_changeset(book, CS, in_place=True)
     message = str(info.value)
     assert "aperta in Excel" in message and lock.name in message and str(book) in message
-    assert not out.exists() and book.read_bytes() == before
-    with pytest.raises(WorkbookWriteError):
-        apply_changeset(book, CS, in_place=True)
     assert book.read_bytes() == before and leftovers(book.parent) == []
+    result = apply_changeset(book, CS, out)  # reading it to write elsewhere is fine
+    assert out.exists() and book.read_bytes() == before
+    assert any("aperta in Excel" in n and book.name in n for n in result.notes)
 
 
 def test_a_destination_open_in_excel_is_refused(book, tmp_path):
@@ -242,7 +242,9 @@ def test_a_process_killed_halfway_leaves_the_input_whole(book):
 def test_in_place_keeps_a_timestamped_backup(book):
     before = book.read_bytes()
     first = apply_changeset(book, CS, in_place=True)
-    second = apply_changeset(book, CS)  # dest None: in place too
+    again = Changeset(sheets=[OwnedSheet(name="Rapporto PDZ", cells=[
+        CellWrite(cell="A1", value="y")])])
+    second = apply_changeset(book, again)  # dest None: in place too
     for result in (first, second):
         assert result.backup is not None and result.backup.parent == book.parent
         assert result.backup.name.startswith("budget.") and \
@@ -254,6 +256,10 @@ def test_in_place_keeps_a_timestamped_backup(book):
     assert second.dest == book
     third = apply_changeset(book, CS, book, backup=False)
     assert third.backup is None
+    assert len(list(book.parent.glob("*.bak.xlsx"))) == 2
+    unchanged = book.read_bytes()
+    fourth = apply_changeset(book, CS, in_place=True)  # changes nothing: writes nothing
+    assert fourth.unchanged and fourth.backup is None and book.read_bytes() == unchanged
     assert len(list(book.parent.glob("*.bak.xlsx"))) == 2
 
 

@@ -37,7 +37,7 @@ def print_table(results: list[FileResult], console: Console) -> None:
     for col in ("File", "Esito", "Errori", "Avvisi", "Scritto in", "Note"):
         table.add_column(col)
     for r in results:
-        notes = r.message or "; ".join(f"{k}: {v}" for k, v in r.steps.items())
+        notes = r.message or "; ".join([f"{k}: {v}" for k, v in r.steps.items()] + r.notes)
         table.add_row(r.file, STATUS_IT.get(r.status, r.status), str(r.errori),
                       str(r.avvisi), r.output or "-", notes)
     console.print(table)

@@ -89,13 +89,14 @@ def register(app: typer.Typer) -> None:
                                     "allocato": to_decimal_str(s.allocato),
                                     "residuo": to_decimal_str(s.residuo)}
                                    for s in result.channels],
-                        "note": changeset.summary[1 + len(result.channels):]})
+                        "note": changeset.summary[1 + len(result.channels):]
+                        + written.notes})
             return
         typer.echo(f"{result.lines_allocated} righe allocate (modo {modo}, risolutore "
                    f"{result.solver}); {written_message(written)}")
         for row in _table(result):
             typer.echo(row)
-        for note in changeset.summary[1 + len(result.channels):]:
+        for note in changeset.summary[1 + len(result.channels):] + written.notes:
             typer.echo(f"nota: {note}")
 
     app.command("alloca")(alloca)

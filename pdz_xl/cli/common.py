@@ -44,20 +44,26 @@ def print_json(data: object) -> None:
 
 
 WORKBOOK_HELP = "Cartella di lavoro .xlsx/.xlsm."
-OUT_HELP = "File di uscita (predefinito: il file stesso, con copia di sicurezza)."
+OUT_HELP = ("File .xlsx/.xlsm o cartella di uscita (predefinito: il file stesso, con copia "
+            "di sicurezza).")
 
 
 def write_workbook(file: Path, changeset, out: Path | None):
-    """Apply ``changeset`` to ``file`` and write ``out`` (its folder made if missing), or
-    ``file`` itself after a backup copy; returns the write result."""
+    """Apply ``changeset`` to ``file`` and write where the output rule says: ``out`` (a
+    file, or a folder made when missing), or ``file`` itself after a backup copy (nothing
+    written when nothing changes); returns the write result."""
+    from ..batch.outputs import plan_outputs, prepare_folder
     from ..io.xlsx_patch import apply_changeset
 
-    if out is not None and out != file:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    return apply_changeset(file, changeset, out or file)
+    dest = plan_outputs([file], out=out)[0].dest
+    if dest != file:
+        prepare_folder(dest)
+    return apply_changeset(file, changeset, dest)
 
 
 def written_message(result) -> str:
-    """``scritto X (copia di sicurezza Y)`` for a write result."""
+    """``scritto X (copia di sicurezza Y)`` for a write result, or that nothing changed."""
+    if getattr(result, "unchanged", False):
+        return f"nessuna modifica: {result.dest} non è stato riscritto"
     return f"scritto {result.dest}" + (f" (copia di sicurezza {result.backup})"
                                        if result.backup else "")

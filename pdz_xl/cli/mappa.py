@@ -41,6 +41,8 @@ def register(app: typer.Typer) -> None:
         except PdzError as exc:
             fail(exc)
         typer.echo(written_message(written))
+        for note in written.notes:
+            typer.echo(f"  nota: {note}")
         typer.echo(f"  {changeset.summary[0]}")
         for d in unsure:
             typer.echo(f"  da verificare: {d.key} = {d.value} ({d.sure}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 from pathlib import Path
 
@@ -17,8 +18,9 @@ def register(app: typer.Typer) -> None:
     def rigenera(
         paths: list[Path] = typer.Argument(..., help="File .xlsx/.xlsm o cartelle."),
         out: Path = typer.Option(None, "--out", "-o",
-                                 help="Cartella dei risultati (predefinita: pdz-output "
-                                      "accanto a ogni file)."),
+                                 help="Cartella dei risultati, con le sottocartelle dei file "
+                                      "(predefinita: pdz-output nella cartella indicata); "
+                                      "un file .xlsx/.xlsm con un solo file."),
         in_place: bool = typer.Option(False, "--in-place",
                                       help="Sovrascrive i file (con copia di sicurezza)."),
         no_backup: bool = typer.Option(False, "--no-backup",
@@ -36,33 +38,49 @@ def register(app: typer.Typer) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         from ..batch.discover import discover
-        from ..batch.process import BatchOptions, process_file
+        from ..batch.outputs import DEFAULT_DIR, check_options, plan_outputs
+        from ..batch.process import BatchOptions, process_file, target_label, warm_up
         from ..batch.report import exit_code, final_line, print_table
         from ..batch.runner import FileResult, run_files
+        from ..errors import PdzError
 
         if per is not None and per not in ("area", "obiettivo"):
             fail("--per vale «area» oppure «obiettivo».")
-        files, problems = discover(paths)
+        try:
+            check_options(out=out, in_place=in_place, no_backup=no_backup)
+            found = discover(paths, out=out)
+            targets = plan_outputs(found.files, paths, out=out, in_place=in_place,
+                                   default_dir=DEFAULT_DIR)
+        except PdzError as exc:
+            if json_out:
+                print_json({"files": [], "errore": exc.describe(), "exit_code": 2})
+            fail(exc)
         steps = (("alloca",) if alloca else ()) + (("triennale",) if triennale else ()) \
             + ("valida",)
-        options = BatchOptions(steps=steps, out_dir=out, in_place=in_place,
-                               backup=not no_backup, per=per)
+        options = BatchOptions(steps=steps, backup=not no_backup, per=per)
         job = functools.partial(process_file, options=options)
         results = [FileResult(file=str(p), status="errore", message=f"{p}: {why}")
-                   for p, why in problems]
+                   for p, why in found.problems]
+        cleaned = [f"rimosso il file temporaneo «{p}» lasciato da un'esecuzione interrotta"
+                   for p in found.cleaned]
+        # SIGTERM unwinds like Ctrl-C: the workers are stopped and remove their temporaries
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         quiet = json_out or not sys.stderr.isatty()
         console = Console(stderr=True)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       console=console, disable=quiet, transient=True) as progress:
-            task = progress.add_task("Rigenerazione", total=len(files))
-            for r in run_files(files, job, jobs):
+            task = progress.add_task("Rigenerazione", total=len(targets))
+            for r in run_files(targets, job, jobs, label=target_label, warm_up=warm_up):
                 results.append(r)
                 progress.advance(task)
         if json_out:
             print_json({"files": [r.model_dump() for r in results],
-                        "riepilogo": final_line(results), "exit_code": exit_code(results)})
+                        "riepilogo": final_line(results), "exit_code": exit_code(results),
+                        "note": cleaned})
         else:
             print_table(results, Console())
+            for line in cleaned:
+                typer.echo(f"nota: {line}")
             typer.echo(final_line(results))
         raise typer.Exit(exit_code(results))
 

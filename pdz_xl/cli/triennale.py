@@ -61,6 +61,8 @@ def register(app: typer.Typer) -> None:
         except PdzError as exc:
             fail(exc)
         typer.echo(written_message(written))
+        for note in written.notes:
+            typer.echo(f"  nota: {note}")
         for line in changeset.summary:
             typer.echo(f"  {line}")
         if fdp is not None:

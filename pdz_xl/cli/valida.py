@@ -16,6 +16,7 @@ from .common import (
     EXIT_OK,
     EXIT_UNREADABLE,
     error,
+    fail,
     print_json,
     write_workbook,
     written_message,
@@ -27,15 +28,6 @@ if TYPE_CHECKING:
     from ..plan import Plan
 
 
-def destination(file: Path, out: Path | None, many: bool) -> Path:
-    """Where to write: in place, into the folder ``out``, or the file ``out``."""
-    if out is None:
-        return file
-    if many or out.is_dir() or not out.suffix:
-        return out / file.name
-    return out
-
-
 def write_findings(file: Path, plan: Plan, findings: list[Finding], dest: Path, *,
                    clear: bool) -> None:
     """Write the report sheet and marks (or clear them) through the safe write path."""
@@ -43,10 +35,20 @@ def write_findings(file: Path, plan: Plan, findings: list[Finding], dest: Path, 
 
     changeset = clear_changeset() if clear else report_changeset(plan, findings,
                                                                  file_label=file.name)
-    result = write_workbook(file, changeset, dest)
+    result = write_workbook(file, changeset, None if dest == file else dest)
     typer.echo(written_message(result), err=True)
     for note in result.notes:
         typer.echo(f"  nota: {note}", err=True)
+
+
+def _destinations(files: list[Path], out: Path | None) -> dict[Path, Path]:
+    """Every file's destination by the output rule; exits 2 on a clash, before any write."""
+    from ..batch.outputs import plan_outputs
+
+    try:
+        return {t.src: t.dest for t in plan_outputs(files, out=out)}
+    except PdzError as exc:
+        fail(exc)
 
 
 def register(app: typer.Typer) -> None:
@@ -76,6 +78,12 @@ def register(app: typer.Typer) -> None:
         from ..validate import config_for_grid, counts, validate_plan
         from ..validate.report import findings_json, findings_text
 
+        if scrivi and pulisci:
+            fail("--scrivi e --pulisci non vanno insieme: --scrivi scrive i controlli, "
+                 "--pulisci li toglie.")
+        if out is not None and not (scrivi or pulisci):
+            fail("-o vale solo con --scrivi o --pulisci (senza, valida non scrive nulla).")
+        dests = _destinations(files, out) if scrivi or pulisci else {}
         code = EXIT_OK
         reports: list[dict] = []
         for file in files:
@@ -93,8 +101,7 @@ def register(app: typer.Typer) -> None:
                 code = EXIT_FINDINGS
             if scrivi or pulisci:
                 try:
-                    write_findings(file, plan, findings,
-                                   destination(file, out, len(files) > 1), clear=pulisci)
+                    write_findings(file, plan, findings, dests[file], clear=pulisci)
                 except PdzError as exc:
                     error(exc.describe())
                     code = EXIT_UNREADABLE

@@ -1,9 +1,15 @@
 """Atomic file replacement with an optional timestamped backup.
 
 The new content goes to a temporary file in the destination folder (same file system),
-is flushed and fsync'ed, and only then ``os.replace`` puts it in place: a reader sees
-either the old file or the new one, never half of one. Any failure removes the temporary
-file and leaves the destination as it was.
+is flushed and fsync'ed, and only then ``os.replace`` puts it in place, followed by an
+fsync of the folder: a reader, or the disk after a crash, sees either the old file or the
+new one, never half of one. A backup is complete (written, fsync'ed, renamed, folder
+fsync'ed) before the destination is replaced, so a kill at any instant leaves the input's
+original bytes, or the complete output plus its backup.
+
+Temporary files are named ``.~pdz-<pid>-<random><suffix>``: any failure removes them; a
+kill (SIGKILL, power loss) can leave one, which :func:`clean_stale_temps` removes on the
+next run once the process that made it is gone.
 """
 
 from __future__ import annotations
@@ -11,9 +17,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -21,6 +29,9 @@ from typing import BinaryIO
 from ..errors import WorkbookWriteError
 
 TEMP_PREFIX = ".~pdz-"
+_TEMP_PID = re.compile(r"^\.~pdz-(\d+)-")
+_BACKUP = re.compile(r"\.\d{8}-\d{6}(?:-\d+)?\.bak\.[^.]+$", re.IGNORECASE)
+STALE_AFTER_S = 24 * 3600  # a temporary whose maker cannot be told is stale after a day
 
 
 def backup_path(src: Path, now: dt.datetime | None = None) -> Path:
@@ -34,8 +45,63 @@ def backup_path(src: Path, now: dt.datetime | None = None) -> Path:
     return candidate
 
 
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable (best effort: not every platform can open a folder)."""
+def is_temp_name(name: str) -> bool:
+    """A temporary file of this product (never a workbook to read)."""
+    return name.startswith(TEMP_PREFIX)
+
+
+def is_backup_name(name: str) -> bool:
+    """A backup made by an in-place write (``name.YYYYMMDD-HHMMSS[-n].bak.xlsx``)."""
+    return _BACKUP.search(name) is not None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    try:  # a killed process not yet reaped (a zombie) is gone too
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[-1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
+
+
+def is_stale_temp(path: Path, now: float | None = None) -> bool:
+    """A temporary left by a run that is no longer going (its process is gone)."""
+    if not is_temp_name(path.name):
+        return False
+    match = _TEMP_PID.match(path.name)
+    if match is not None and int(match.group(1)) != os.getpid() \
+            and not _pid_alive(int(match.group(1))):
+        return True
+    try:
+        age = (now or time.time()) - path.lstat().st_mtime
+    except OSError:
+        return False
+    return age > STALE_AFTER_S
+
+
+def clean_stale_temps(folder: Path) -> list[Path]:
+    """Remove the stale temporaries directly in ``folder``; returns those removed."""
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            path = Path(entry.path)
+            if entry.is_file(follow_symlinks=False) and is_stale_temp(path):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed.append(path)
+    if removed:
+        fsync_dir(folder)
+    return removed
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make renames and removals in ``folder`` durable (best effort: not every platform can
+    open a folder)."""
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -46,7 +112,8 @@ def _fsync_dir(folder: Path) -> None:
 
 def _temp_in(folder: Path, suffix: str, file: Path) -> tuple[int, Path]:
     try:
-        fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=suffix, dir=folder)
+        fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=suffix,
+                                    dir=folder)
     except OSError as exc:
         raise WorkbookWriteError(
             f"non posso scrivere nella cartella «{folder}» ({exc.strerror or exc}); il file "
@@ -55,7 +122,7 @@ def _temp_in(folder: Path, suffix: str, file: Path) -> tuple[int, Path]:
 
 
 def copy_atomically(src: Path, dest: Path) -> None:
-    """A complete copy of ``src`` at ``dest``, or no file at all."""
+    """A complete, durable copy of ``src`` at ``dest``, or no file at all."""
     fd, tmp = _temp_in(dest.parent, dest.suffix, dest)
     try:
         with os.fdopen(fd, "wb") as out, src.open("rb") as inp:
@@ -64,6 +131,7 @@ def copy_atomically(src: Path, dest: Path) -> None:
             os.fsync(out.fileno())
         shutil.copystat(src, tmp)
         os.replace(tmp, dest)
+        fsync_dir(dest.parent)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -88,7 +156,7 @@ def write_atomically(dest: Path, write: Callable[[BinaryIO], None], *,
         if backup is not None:
             copy_atomically(*backup)
         os.replace(tmp, dest)
-        _fsync_dir(dest.parent)
+        fsync_dir(dest.parent)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise WorkbookWriteError(

@@ -8,10 +8,11 @@ is edited part by part (:class:`~.package.Package`):
   tables and caches, ``vbaProject.bin``, comments of other sheets, tables, external links,
   custom XML, printer settings, ``sharedStrings.xml``, ``docProps/*``...
 - **Owned sheets** (``changeset.sheets``) are created (``<sheet>`` in workbook.xml,
-  relationship, content type; placed after ``after`` or last) or replaced whole, keeping
-  the existing sheet's sheetId, r:id and tab position. Their notes and charts get parts of
-  their own; the parts the previous version linked to are removed (unless another part
-  still uses them, e.g. a pivot cache).
+  relationship, content type; placed after ``after`` or last; marked as the product's,
+  :mod:`.owned_names`) or replaced whole, keeping the existing sheet's sheetId, r:id and
+  tab position; a sheet of that name the user made is never replaced (refused). Their
+  notes and charts get parts of their own; the parts the previous version linked to are
+  removed (unless another part still uses them, e.g. a pivot cache).
 - **Patched cells** of user sheets (``changeset.cells``) are inserted or replaced in
   their row, in column order, keeping the cell's style unless a CellStyle is given (then
   a new xf derived from the cell's own is appended). Overwriting the master cell of a
@@ -51,10 +52,16 @@ from ..errors import PdzError, WorkbookWriteError
 from .atomic import backup_path, write_atomically
 from .drawing_chart import add_charts
 from .formula_shift import shift_formula
-from .locks import refuse_if_open, refuse_unwritable_folder, refuse_wrong_extension
+from .locks import (
+    open_note,
+    refuse_if_open,
+    refuse_unwritable_folder,
+    refuse_wrong_extension,
+)
 from .marks import MarkContext, apply_marks, clear_marks
 from .marks_registry import REGISTRY_SHEET, read_registry, registry_sheet
 from .notes import SheetNotes
+from .owned_names import mark_owned, refuse_foreign
 from .owned_sheet import render_owned
 from .package import CT_WORKSHEET, NS_MAIN, WORKBOOK, Package, SheetEntry
 from .sheet_xml import SheetDoc, cell_element
@@ -83,6 +90,7 @@ class WriteResult:
     modified_parts: list[str] = field(default_factory=list)
     removed_parts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # Italian remarks for the user
+    unchanged: bool = False  # in place and nothing to change: the file was not written
 
     @property
     def changed_parts(self) -> list[str]:
@@ -96,18 +104,19 @@ def apply_changeset(src: str | Path, changeset: Changeset, dest: str | Path | No
 
     ``dest`` None (or equal to ``src``) or ``in_place=True`` writes over ``src``, after a
     timestamped copy ``name.YYYYMMDD-HHMMSS.bak.xlsx`` beside it unless ``backup=False``.
-    Raises :class:`WorkbookReadError` for an input that is not a workbook (corrupt, .xls,
-    password-protected...) and :class:`WorkbookWriteError` when the workbook is open in
-    Excel, the folder is read-only or the write fails; the input is never damaged.
+    An in-place write that would change nothing writes nothing (no backup either):
+    ``result.unchanged``. Raises :class:`WorkbookReadError` for an input that is not a
+    workbook (corrupt, .xls, password-protected...) and :class:`WorkbookWriteError` when
+    the destination is open in Excel or LibreOffice, the folder is read-only or the write
+    fails; the input is never damaged. Reading an open workbook to write elsewhere is
+    allowed, with a remark in ``result.notes``.
     """
     src = Path(src)
     if in_place or dest is None:
         dest = src
     dest = Path(dest)
     in_place = os.path.realpath(dest) == os.path.realpath(src)
-    refuse_if_open(src)
-    if not in_place:
-        refuse_if_open(dest)
+    refuse_if_open(dest)  # reading an open workbook is fine, writing over one is not
     refuse_unwritable_folder(dest)
     pkg = Package(src)
     try:
@@ -116,6 +125,11 @@ def apply_changeset(src: str | Path, changeset: Changeset, dest: str | Path | No
         added, modified, removed = pkg.changes()
         result = WriteResult(dest=dest, added_parts=added, modified_parts=modified,
                              removed_parts=removed, notes=remarks)
+        if not in_place and (note := open_note(src)):
+            result.notes.insert(0, note)
+        if in_place and not result.changed_parts:  # nothing to change: no write, no backup
+            result.unchanged = True
+            return result
         if in_place and backup:
             result.backup = backup_path(src)
         write_atomically(dest, pkg.write, mode_from=src,
@@ -267,6 +281,7 @@ class _Editor:
             self.formulas_touched = True
         entry = self.pkg.sheet(owned.name)
         if entry is not None:
+            refuse_foreign(self.pkg, entry)  # a user's sheet with our name stays the user's
             if self.pkg.content_type(entry.part) != CT_WORKSHEET:
                 raise WorkbookWriteError("esiste già un foglio con questo nome che non è un "
                                          "foglio di lavoro: rinominarlo e riprovare.",
@@ -296,6 +311,7 @@ class _Editor:
         if owned.charts:
             add_charts(self.pkg, part, doc.root, owned, self._lookup)
             self._check_chart_refs(owned)
+        mark_owned(self.pkg, self.entry(owned.name))
         state = ("veryHidden" if owned.name == REGISTRY_SHEET else
                  "hidden" if owned.hidden else "visible")
         set_sheet_state(self.pkg, self.entry(owned.name).name, state)
