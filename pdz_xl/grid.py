@@ -21,6 +21,14 @@ class ErrorValue(str):
     __slots__ = ()
 
 
+class TemporalNumber(float):
+    """A number whose cell format shows a date, a time or a duration (the Excel serial
+    number: days since 1899-12-30). It is a float for formulas, never an amount: the
+    amount reader reports it (PDZ001)."""
+
+    __slots__ = ()
+
+
 ERROR_VALUES = frozenset(
     ["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
      "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"]

@@ -25,6 +25,12 @@ class AmountError(ValueError):
         super().__init__(f"«{text}» {reason}")
 
 
+MAX_AMOUNT = 10**13
+"""Ten thousand billion euro: a cell holding more is no amount (and past it Decimal's
+cents would lose digits)."""
+OUT_OF_SCALE = "è fuori scala per un importo (oltre diecimila miliardi)"
+
+
 def cents_from_decimal(value: Decimal) -> Cents:
     """Convert a Decimal to cents, rounding half-even to the cent."""
     return int((value.quantize(_CENT, rounding=ROUND_HALF_EVEN) * 100).to_integral_value())
@@ -39,10 +45,14 @@ def cents_from_number(value: float | int | Decimal) -> Cents:
     if isinstance(value, bool):
         raise AmountError(str(value), "è un valore logico, non un importo")
     if isinstance(value, int):
+        if abs(value) >= MAX_AMOUNT:
+            raise AmountError(str(value), OUT_OF_SCALE)
         return value * 100
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise AmountError(str(value))
+            raise AmountError(str(value), "non è un numero finito, non un importo")
+        if abs(value) >= MAX_AMOUNT:
+            raise AmountError(repr(value), OUT_OF_SCALE)
         scaled = value * 100
         nearest = round(scaled)
         if abs(scaled - nearest) < 1e-6 and abs(scaled) < 1e13:

@@ -11,10 +11,11 @@ from collections import defaultdict
 from ..cells import a1, parse_a1
 from ..changeset import CellWrite
 from ..formula_refs import Area, sum_areas
-from ..grid import WorkbookGrid
+from ..grid import SheetGrid, WorkbookGrid
 from ..money import AmountError, cents_from_number, to_decimal
 
 Key = tuple[str, int, int]  # sheet (casefolded), row, col
+_SMALL_AREA = 65_536  # cells: walked one by one; larger areas: the cells present in them
 
 
 def _cents(value: object) -> int:
@@ -47,6 +48,34 @@ class _Index:
         return False
 
 
+def _area_total(sheet: SheetGrid | None, name: str, area: Area,
+                overlay: dict[Key, int]) -> int:
+    """What SUM adds over one area: the cells present in it (the grid's, with this
+    run's writes on top), never a walk over the area itself (``A1:XFD1048576`` is 17
+    billion cells)."""
+    _, r1, c1, r2, c2 = area
+    total = 0
+    if (r2 - r1 + 1) * (c2 - c1 + 1) <= _SMALL_AREA:  # the common SUM(B4:B10)
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                k = (name, r, c)
+                if k in overlay:
+                    total += overlay[k]
+                elif sheet is not None:
+                    total += _cents(sheet.value(r, c))
+        return total
+    if sheet is not None:
+        for r, cells in sheet.rows.items():
+            if r1 <= r <= r2:
+                for c, cell in cells.items():
+                    if c1 <= c <= c2 and (name, r, c) not in overlay:
+                        total += _cents(cell.value)
+    for (s, r, c), cents in overlay.items():
+        if s == name and r1 <= r <= r2 and c1 <= c <= c2:
+            total += cents
+    return total
+
+
 def refreshed_sums(grid: WorkbookGrid, written: dict[str, dict[str, int | None]]
                    ) -> dict[str, list[CellWrite]]:
     """Writes for the SUM formulas whose inputs change (``written``: sheet -> A1 -> cents,
@@ -73,17 +102,8 @@ def refreshed_sums(grid: WorkbookGrid, written: dict[str, dict[str, int | None]]
             own = key[0]
             if not any(index.hits((a[0] or own).casefold(), a) for a in areas):
                 continue
-            total = 0
-            for sheet, r1, c1, r2, c2 in areas:
-                name = (sheet or own).casefold()
-                grid_sheet = names.get(name)
-                for r in range(r1, r2 + 1):
-                    for c in range(c1, c2 + 1):
-                        k = (name, r, c)
-                        if k in overlay:
-                            total += overlay[k]
-                        elif grid_sheet is not None:
-                            total += _cents(grid_sheet.value(r, c))
+            total = sum(_area_total(names.get((a[0] or own).casefold()),
+                                    (a[0] or own).casefold(), a, overlay) for a in areas)
             sheet_now = names[own]
             now = overlay.get(key, _cents(sheet_now.value(key[1], key[2])))
             if now != total:

@@ -21,6 +21,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from ..errors import WorkbookReadError
+from .safe_xml import parse_part
 from .xlsx_sniff import open_package, read_part
 from .zip_write import FIXED_DATE, Entry, NewEntry, RawEntry, raw_bytes, write_zip
 
@@ -161,11 +162,7 @@ class Package:
     def xml(self, name: str) -> etree._Element:
         """The parsed part, cached: edit it, then :meth:`touch` it."""
         if name not in self._trees:
-            try:
-                self._trees[name] = etree.fromstring(self.read(name))
-            except etree.XMLSyntaxError as exc:
-                raise WorkbookReadError(f"la parte «{name}» non è XML valido ({exc}).",
-                                        file=self.path) from None
+            self._trees[name] = parse_part(self.read(name), name, self.path)
         return self._trees[name]
 
     def touch(self, name: str) -> None:
@@ -332,7 +329,9 @@ class Package:
         out = []
         for i, sh in enumerate(wb.iterfind(f"{{{NS_MAIN}}}sheets/{{{NS_MAIN}}}sheet")):
             rid = sh.get(f"{{{NS_R}}}id", "")
-            out.append(SheetEntry(sh.get("name", ""), int(sh.get("sheetId", "0")), rid,
+            sheet_id = sh.get("sheetId", "0")
+            out.append(SheetEntry(sh.get("name", ""), int(sheet_id) if sheet_id.isdigit() else 0,
+                                  rid,
                                   targets.get(rid, ""), sh.get("state", "visible"), i))
         return out
 

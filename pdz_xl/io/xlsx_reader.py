@@ -6,11 +6,22 @@ rows/columns, merged ranges and Excel Tables. openpyxl gives all of it
 but is ~10x slower than python-calamine, which gives values only. Scanning the sheet
 XML with compiled regular expressions (C speed) over the raw bytes reads everything in
 about the time calamine takes for values (see ``benchmarks/bench_read.py``).
-Small parts (workbook, relationships, styles, tables) are parsed with lxml.
+Small parts (workbook, relationships, styles, tables) are parsed with lxml, never
+expanding entities (:mod:`.safe_xml`).
+
+Bounded: the package's sizes are checked before anything is inflated (:mod:`.xlsx_sniff`,
+:mod:`.limits`); each part calamine reads is inflated and CRC-checked here first; a sheet
+whose dense grid (rows x columns from A1) would be too large for calamine, or that has a
+cell beyond the Excel grid, is read by the streaming pass or refused; formulas and text
+lengths are counted against their limits; the regular expressions never search past the
+last closing tag (unclosed ``<c>``/``<row>`` elements stay linear). Cells whose number
+format shows a date, time or duration hold a :class:`TemporalNumber` (the Excel serial
+number), which the amount reader reports instead of taking it as euro.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
 import zipfile
@@ -27,9 +38,21 @@ except ImportError:  # pragma: no cover - exercised where calamine is missing
 from ..cells import col_index, col_letters, parse_range
 from ..errors import WorkbookReadError
 from ..gcpause import collector_paused
-from ..grid import ERROR_VALUES, Cell, ErrorValue, ExcelTable, SheetGrid, WorkbookGrid
+from ..grid import (
+    ERROR_VALUES,
+    Cell,
+    ErrorValue,
+    ExcelTable,
+    SheetGrid,
+    TemporalNumber,
+    WorkbookGrid,
+)
+from . import limits
 from .formula_shift import shift_formula
+from .safe_xml import parse_part, refuse_doctype
 from .xlsx_sniff import open_package, read_part
+
+MAX_ROW, MAX_COL = 1_048_576, 16_384
 
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -57,8 +80,30 @@ _TRUE = (b"1", b"true")
 
 _BUILTIN_FORMATS = {
     0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%",
-    14: "mm-dd-yy", 44: '_-"€"* #,##0.00_-;-"€"* #,##0.00_-;_-"€"* "-"??_-;_-@_-', 49: "@",
+    14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM",
+    19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "m/d/yy h:mm",
+    44: '_-"€"* #,##0.00_-;-"€"* #,##0.00_-;_-"€"* "-"??_-;_-@_-', 45: "mm:ss",
+    46: "[h]:mm:ss", 47: "mmss.0", 49: "@",
 }
+_TEMPORAL_IDS = frozenset({*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)})
+_FORMAT_NOISE_RE = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?![hms]+\])[^\]]*\]', re.I)
+_TEMPORAL_CODE_RE = re.compile(r"[dmyhs]", re.I)
+
+
+def is_temporal_format(fmt_id: int, code: str | None) -> bool:
+    """True for a number format that shows a date, a time or a duration."""
+    if code is None or (fmt_id in _TEMPORAL_IDS and code == _BUILTIN_FORMATS.get(fmt_id)):
+        return fmt_id in _TEMPORAL_IDS
+    text = _FORMAT_NOISE_RE.sub("", code.split(";")[0])
+    return text.casefold() not in ("general", "") and bool(_TEMPORAL_CODE_RE.search(text))
+
+
+def _int(raw: str | bytes | None, default: int = 0) -> int:
+    """An integer attribute; anything else (``"abc"``, ``"1.5"``, empty) is ``default``."""
+    try:
+        return int(raw) if raw not in (None, "", b"") else default
+    except ValueError:
+        return default
 
 
 def _attrs(raw: bytes) -> dict[bytes, bytes]:
@@ -87,8 +132,9 @@ class _Styles:
     ``(indent, italic, fill)``.
     """
 
-    def __init__(self, xml: bytes | None) -> None:
+    def __init__(self, xml: bytes | None, file: str = "") -> None:
         self.formats: list[str | None] = []
+        self.temporal: set[str | None] = set()  # formats that show dates, times, durations
         self.bold: list[bool] = []
         self.italic: list[bool] = []
         self.indent: list[int] = []
@@ -96,9 +142,9 @@ class _Styles:
         self.extra: list[tuple[int, bool, bool] | None] = []
         if not xml:
             return
-        root = etree.fromstring(xml)
+        root = parse_part(xml, "xl/styles.xml", file)
         ns = {"m": _NS_MAIN}
-        custom = {int(n.get("numFmtId")): n.get("formatCode")
+        custom = {_int(n.get("numFmtId"), -1): n.get("formatCode")
                   for n in root.iterfind("m:numFmts/m:numFmt", ns)}
         fonts: list[tuple[bool, bool]] = []
         for font in root.iterfind("m:fonts/m:font", ns):
@@ -109,14 +155,19 @@ class _Styles:
             fills.append(fill.find("m:gradientFill", ns) is not None or (
                 pattern is not None and pattern.get("patternType") not in _NO_FILL_PATTERNS))
         for xf in root.iterfind("m:cellXfs/m:xf", ns):
-            fmt_id = int(xf.get("numFmtId", "0"))
-            self.formats.append(custom.get(fmt_id, _BUILTIN_FORMATS.get(fmt_id)))
-            font_id = int(xf.get("fontId", "0"))
-            bold, italic = fonts[font_id] if font_id < len(fonts) else (False, False)
-            fill_id = int(xf.get("fillId", "0"))
-            filled = fills[fill_id] if fill_id < len(fills) else False
+            fmt_id = _int(xf.get("numFmtId"))
+            code = custom.get(fmt_id, _BUILTIN_FORMATS.get(fmt_id))
+            self.formats.append(code)
+            if is_temporal_format(fmt_id, code):
+                if code is None:  # a built-in date format without its code here
+                    code = self.formats[-1] = f"[formato data {fmt_id}]"
+                self.temporal.add(code)
+            font_id = _int(xf.get("fontId"))
+            bold, italic = fonts[font_id] if 0 <= font_id < len(fonts) else (False, False)
+            fill_id = _int(xf.get("fillId"))
+            filled = fills[fill_id] if 0 <= fill_id < len(fills) else False
             alignment = xf.find("m:alignment", ns)
-            indent = int(alignment.get("indent", "0") or 0) if alignment is not None else 0
+            indent = _int(alignment.get("indent")) if alignment is not None else 0
             indent = max(indent, 0)
             self.bold.append(bold)
             self.italic.append(italic)
@@ -134,16 +185,33 @@ class _Styles:
         return Cell(value, formula)
 
 
-def _shared_strings(xml: bytes | None) -> list[str]:
+_SI_RE = re.compile(rb"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.S)
+_RPH_RE = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
+
+
+def _shared_strings(xml: bytes | None, file: str = "") -> list[str]:
     if not xml:
         return []
     out: list[str] = []
-    for si in re.finditer(rb"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", xml, re.S):
+    end = xml.rfind(b"si>") + 3  # never search past the last closing tag (linear)
+    for si in _SI_RE.finditer(xml, 0, end):
         body = si.group(1) or b""
         # phonetic runs (rPh) are not part of the text
-        body = re.sub(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", b"", body, flags=re.S)
+        if b"rPh" in body:
+            body = _RPH_RE.sub(b"", body)
         out.append("".join(_text(t) for t in _T_RE.findall(body)))
     return out
+
+
+def _check_strings(xml: bytes, file: str) -> None:
+    """No shared string longer than the limit (a cheap bound first: the part's size)."""
+    limit = limits.STRING_CHARS.value()
+    if len(xml) <= limit:
+        return
+    longest = max(map(len, xml.split(b"<si")))
+    if longest > limit:
+        raise limits.STRING_CHARS.refuse(
+            file, f"un testo condiviso di {longest:,} byte".replace(",", "."))
 
 
 def _parse_sheet(name: str, xml: bytes, styles: _Styles, strings: list[str],
@@ -156,9 +224,11 @@ def _parse_sheet(name: str, xml: bytes, styles: _Styles, strings: list[str],
     shared: dict[bytes, tuple[str, int, int]] = {}
     rows = sheet.rows
     next_row = 1
-    for rm in _ROW_RE.finditer(body):
+    for rm in _ROW_RE.finditer(body, 0, body.rfind(b"row>") + 4):
         ra = _attrs(rm.group(1))
-        row = int(ra[b"r"]) if b"r" in ra else next_row
+        row = _int(ra.get(b"r"), next_row)
+        if not 0 < row <= MAX_ROW:
+            raise _beyond_grid(f"riga {row}")
         next_row = row + 1
         _row_flags(sheet, row, ra)
         content = rm.group(2)
@@ -166,7 +236,7 @@ def _parse_sheet(name: str, xml: bytes, styles: _Styles, strings: list[str],
             continue
         cells: dict[int, Cell] = {}
         next_col = 1
-        for cm in _CELL_RE.finditer(content):
+        for cm in _CELL_RE.finditer(content, 0, content.rfind(b"c>") + 2):
             ca = _attrs(cm.group(1))
             ref = ca.get(b"r")
             if ref:
@@ -174,6 +244,8 @@ def _parse_sheet(name: str, xml: bytes, styles: _Styles, strings: list[str],
                 col = col_index(letters.lstrip("$"))
             else:
                 col = next_col
+            if col > MAX_COL:
+                raise _beyond_grid(f"colonna {col}")
             next_col = col + 1
             inner = cm.group(2)
             if not inner:
@@ -182,11 +254,15 @@ def _parse_sheet(name: str, xml: bytes, styles: _Styles, strings: list[str],
             value, formula = _slow_cell(t, inner, row, col, shared, strings)
             if value is None and formula is None:
                 continue
-            s_idx = ca.get(b"s")
-            cells[col] = styles.cell(int(s_idx) if s_idx else 0, value, formula)
+            cells[col] = styles.cell(_int(ca.get(b"s")), value, formula)
         if cells:
             rows[row] = cells
     return sheet
+
+
+def _beyond_grid(where: str) -> ValueError:
+    return ValueError(f"una cella è oltre la griglia di Excel ({where}; al massimo "
+                      f"{MAX_ROW:,} righe e {MAX_COL:,} colonne)".replace(",", "."))
 
 
 _STYLED_REF_RE = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)" s="([0-9]+)"')
@@ -200,7 +276,7 @@ def _row_flags(sheet: SheetGrid, row: int, attrs: dict[bytes, bytes]) -> None:
         sheet.hidden_rows.add(row)
     level = attrs.get(b"outlineLevel")
     if level and level != b"0":
-        sheet.outline_rows[row] = int(level)
+        sheet.outline_rows[row] = _int(level)
     if attrs.get(b"collapsed") in _TRUE:
         sheet.collapsed_rows.add(row)
 
@@ -213,10 +289,11 @@ def _sheet_extras(sheet: SheetGrid, xml: bytes) -> bytes:
         a = _attrs(m.group(1))
         hidden = a.get(b"hidden") in _TRUE
         level = a.get(b"outlineLevel")
-        level = int(level) if level and level != b"0" else 0
+        level = _int(level) if level and level != b"0" else 0
         collapsed = a.get(b"collapsed") in _TRUE
         if hidden or level or collapsed:
-            for c in range(int(a.get(b"min", b"1")), int(a.get(b"max", b"1")) + 1):
+            first = max(_int(a.get(b"min"), 1), 1)
+            for c in range(first, min(_int(a.get(b"max"), first), MAX_COL) + 1):
                 if hidden:
                     sheet.hidden_cols.add(c)
                 if level:
@@ -228,17 +305,31 @@ def _sheet_extras(sheet: SheetGrid, xml: bytes) -> bytes:
     body = xml[inner_start:inner_end]
     for m in _FLAGGED_ROW_RE.finditer(body):
         a = _attrs(m.group(0))
-        rn = a.get(b"r")
+        rn = _int(a.get(b"r"), 0)
         if rn:
-            _row_flags(sheet, int(rn), a)
+            _row_flags(sheet, rn, a)
     return body
 
 
+_BAD_STRING_INDEX_RE = re.compile(rb't="s"[^>]*><v>(?![0-9]+</v>)')
+
+
+def _check_string_indexes(body: bytes, count: int) -> None:
+    """Shared-string indexes calamine would take without a word (``-1``, ``1.5``)."""
+    m = _BAD_STRING_INDEX_RE.search(body)
+    if m is not None:
+        start = body.rfind(b'<c r="', 0, m.start()) + 6
+        ref = body[start: body.find(b'"', start)].decode("ascii", "replace")
+        raw = body[m.end(): body.find(b"<", m.end())]
+        _string_index(raw, count, ref)
+
+
 def _parse_sheet_hybrid(name: str, xml: bytes, styles: _Styles, values: list[list],
-                        state: str) -> SheetGrid:
+                        state: str, n_strings: int = 0) -> SheetGrid:
     """Values from calamine; styles, formulas and error values from the XML."""
     sheet = SheetGrid(name=name, state=state)
     body = _sheet_extras(sheet, xml)
+    _check_string_indexes(body, n_strings)
     # b"B12" -> b"3": the style attribute of every styled cell, in one C-speed pass
     style_of = dict(_STYLED_REF_RE.findall(body))
     # style attribute text -> index into the lists below, whose last entry is "no style"
@@ -284,7 +375,7 @@ def _parse_sheet_hybrid(name: str, xml: bytes, styles: _Styles, values: list[lis
         cell.formula = formula
         if isinstance(value, ErrorValue):
             cell.value = value
-    for letters_b, rownum, inner in _ERROR_CELL_RE.findall(body):
+    for letters_b, rownum, inner in _ERROR_CELL_RE.findall(body, 0, body.rfind(b"</c>") + 4):
         vm = _V_RE.search(inner)
         if vm is None:
             continue
@@ -338,9 +429,50 @@ def _parse_cells_fast(sheet: SheetGrid, body: bytes, styles: _Styles,
     rows = sheet.rows
     shared: dict[bytes, tuple[str, int, int]] = {}
     col_cache: dict[bytes, int] = {}
+    try:
+        _fast_cells(body, rows, strings, formats, bolds, extras, n_styles, shared, col_cache)
+    except (ValueError, IndexError) as exc:
+        raise _cell_error(exc) from None
+
+
+def _cell_error(exc: Exception) -> ValueError:
+    """The error of a cell that does not read, naming it when known."""
+    if isinstance(exc, CellError):
+        return exc
+    return ValueError(f"un valore non si legge: {exc}")
+
+
+class CellError(ValueError):
+    """A cell whose content does not read (the message is Italian)."""
+
+    def __init__(self, ref: str, message: str) -> None:
+        self.ref = ref
+        super().__init__(message)
+
+
+def _string_index(raw: bytes, count: int, ref: str) -> int:
+    """A shared-string index: a whole number from 0 to count - 1, else a CellError."""
+    try:
+        idx = int(raw)
+    except ValueError:
+        idx = -1
+    if not 0 <= idx < count:
+        raise CellError(ref, f"l'indice del testo condiviso «{_text(raw)[:20]}» non è valido "
+                             f"(il file ha {count} testi): la cella non si legge.")
+    return idx
+
+
+def _fast_cells(body: bytes, rows: dict[int, dict[int, Cell]], strings: list[str],
+                formats: list[str | None], bolds: list[bool],
+                extras: list[tuple[int, bool, bool] | None], n_styles: int,
+                shared: dict[bytes, tuple[str, int, int]], col_cache: dict[bytes, int]
+                ) -> None:
+    """The hot loop of :func:`_parse_cells_fast`."""
     cur_row_num = -1
     cur_row: dict[int, Cell] = {}
-    for letters, rownum, s_raw, t, rest, inner in _FAST_CELL_RE.findall(body):
+    n_strings = len(strings)
+    for letters, rownum, s_raw, t, rest, inner in _FAST_CELL_RE.findall(
+            body, 0, body.rfind(b"</c>") + 4):
         if rest and (b" s=" in rest or b" t=" in rest):  # unusual attribute order
             a = _attrs(rest)
             s_raw = a.get(b"s", s_raw)
@@ -353,6 +485,8 @@ def _parse_cells_fast(sheet: SheetGrid, body: bytes, styles: _Styles,
         col = col_cache.get(letters)
         if col is None:
             col = col_cache[letters] = col_index(letters.decode())
+            if col > MAX_COL:
+                raise _beyond_grid(f"colonna {letters.decode()}")
         row = int(rownum)
         value: object = None
         formula = None
@@ -362,7 +496,13 @@ def _parse_cells_fast(sheet: SheetGrid, body: bytes, styles: _Styles,
                 if t == b"n":
                     value = float(raw) if raw else 0.0
                 elif t == b"s":
-                    value = strings[int(raw)]
+                    try:
+                        idx = int(raw)
+                    except ValueError:
+                        idx = -1
+                    if not 0 <= idx < n_strings:
+                        _string_index(raw, n_strings, (letters + rownum).decode())
+                    value = strings[idx]
                 else:
                     value = _typed_value(t, raw)
             else:
@@ -370,6 +510,8 @@ def _parse_cells_fast(sheet: SheetGrid, body: bytes, styles: _Styles,
             if value is None and formula is None:
                 continue
         if row != cur_row_num:
+            if row > MAX_ROW:
+                raise _beyond_grid(f"riga {row}")
             cur_row = rows.get(row)
             if cur_row is None:
                 cur_row = rows[row] = {}
@@ -419,8 +561,10 @@ def _slow_cell(t: bytes, inner: bytes, row: int, col: int,
         return None, formula
     raw = vm.group(1)
     if t == b"s":
-        idx = int(raw)
-        return (strings[idx] if idx < len(strings) else ""), formula
+        if not strings:  # (the hybrid pass reads formulas only; calamine has the value)
+            return None, formula
+        idx = _string_index(raw, len(strings), f"{col_letters(col)}{row}")
+        return strings[idx], formula
     return _typed_value(t, raw), formula
 
 
@@ -443,7 +587,7 @@ def _part_rels(zf: zipfile.ZipFile, part: str, file: str,
     targets: dict[str, str] = {}
     if rels_path not in members:
         return targets
-    rels = etree.fromstring(read_part(zf, rels_path, file))
+    rels = parse_part(read_part(zf, rels_path, file), rels_path, file)
     for rel in rels.iterfind(f"{{{_NS_PKG_REL}}}Relationship"):
         if rel.get("TargetMode") == "External":
             continue
@@ -457,7 +601,7 @@ def _part_rels(zf: zipfile.ZipFile, part: str, file: str,
 def _workbook_parts(zf: zipfile.ZipFile, file: str) -> tuple[list[tuple[str, str, str]],
                                                             dict[str, str]]:
     """[(sheet name, part path, state)] in tab order, and defined names."""
-    wb = etree.fromstring(read_part(zf, "xl/workbook.xml", file))
+    wb = parse_part(read_part(zf, "xl/workbook.xml", file), "xl/workbook.xml", file)
     members = set(zf.namelist())
     targets = _part_rels(zf, "xl/workbook.xml", file, members)
     sheets = []
@@ -481,13 +625,12 @@ def _xstring(text: str) -> str:
 
 
 def _int_attr(el: etree._Element, name: str, default: int) -> int:
-    raw = el.get(name)
-    return int(raw) if raw not in (None, "") else default
+    return _int(el.get(name), default)
 
 
-def _parse_table(xml: bytes) -> ExcelTable | None:
+def _parse_table(xml: bytes, part: str = "", file: str = "") -> ExcelTable | None:
     """One table part (``xl/tables/tableN.xml``), or None when it is not a table."""
-    root = etree.fromstring(xml)
+    root = parse_part(xml, part, file)
     if root.tag != f"{{{_NS_MAIN}}}table" or not root.get("ref"):
         return None
     ref = parse_range(root.get("ref"))
@@ -518,22 +661,108 @@ def _sheet_tables(zf: zipfile.ZipFile, part: str, xml: bytes, file: str,
     for rid in rids:
         target = targets.get(rid.decode())
         if target and target in members:
-            table = _parse_table(read_part(zf, target, file))
+            table = _parse_table(read_part(zf, target, file), target, file)
             if table is not None:
                 tables.append(table)
     return tables
 
 
-def _calamine_values(path: str | Path) -> dict[str, list[list]] | None:
-    """All sheet values through python-calamine (Rust), or None when unavailable."""
-    if CalamineWorkbook is None:
-        return None
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-        return {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                for name in wb.sheet_names}
-    except Exception:
-        return None
+class _Calamine:
+    """python-calamine (Rust) values, sheet by sheet, opened on first use.
+
+    Opened only after every part it reads was inflated and CRC-checked by zipfile
+    (so a lying ZIP header never reaches it) and asked only for sheets whose dense grid
+    fits :data:`limits.GRID_CELLS`. Its Rust panics (``PanicException``, a
+    BaseException) become the file's Italian error; its ordinary errors mean "read
+    that sheet from the XML".
+    """
+
+    def __init__(self, path: str | Path, file: str) -> None:
+        self.path, self.file = path, file
+        self.book: object | None = None
+        self.failed = CalamineWorkbook is None
+
+    def values(self, name: str) -> list[list] | None:
+        if self.failed:
+            return None
+        try:
+            if self.book is None:
+                self.book = CalamineWorkbook.from_path(str(self.path))
+            return self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception:
+            return None
+        except BaseException as exc:  # pyo3's PanicException derives from BaseException
+            if type(exc).__name__ != "PanicException":
+                raise
+            self.failed = True
+            raise WorkbookReadError(
+                "il lettore dei valori si è fermato su un errore interno leggendo questo "
+                "foglio: il file è probabilmente danneggiato; aprirlo e salvarlo di nuovo in "
+                "Excel.", file=self.file, sheet=name) from None
+
+
+# a ref with two or more column letters, or a row number of six digits or more
+_WIDE_OR_LONG_RE = re.compile(rb'<c r="[A-Z](?:[A-Z]|[0-9]{6})')
+_REF_PARTS_RE = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
+
+
+def _dense_area(body: bytes) -> int:
+    """Rows x columns of the grid calamine would build for this sheet (from A1 to the
+    farthest cell), bounded cheaply: one search proves the common case (columns A-Z,
+    fewer than 100,000 rows) small; otherwise every reference is looked at. A cell
+    beyond the Excel grid is a ValueError."""
+    if _WIDE_OR_LONG_RE.search(body) is None:
+        return 26 * 99_999
+    max_row = max_col = 0
+    letters: set[bytes] = set()
+    rows: set[bytes] = set()
+    for col, row in _REF_PARTS_RE.findall(body):
+        letters.add(col)
+        rows.add(row)
+    if letters:
+        widest = max(letters, key=lambda b: (len(b), b))
+        max_col = col_index(widest.decode()) if len(widest) <= 3 else MAX_COL + 1
+        max_row = max(map(int, rows))
+    if max_col > MAX_COL:
+        raise _beyond_grid(f"colonna {widest.decode()[:10]}")
+    if max_row > MAX_ROW:
+        raise _beyond_grid(f"riga {max_row}")
+    return max_row * max_col
+
+
+def _formula_count(body: bytes) -> int:
+    """Formulas in a sheet body (``<f>``, ``<f ...>``, ``<f/>``; an upper bound)."""
+    return body.count(b"<f>") + body.count(b"<f ") + body.count(b"<f/")
+
+
+def _serial(value: object) -> float | None:
+    """The Excel serial number of a date, time or duration value (calamine's)."""
+    if isinstance(value, dt.datetime):
+        return (value - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+    if isinstance(value, dt.date):
+        return float((value - dt.date(1899, 12, 30)).days)
+    if isinstance(value, dt.time):
+        return (value.hour * 3600 + value.minute * 60 + value.second
+                + value.microsecond / 1e6) / 86400
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400
+    return None
+
+
+def _mark_temporal(sheet: SheetGrid, temporal: set[str | None]) -> None:
+    """Numbers shown as dates, times or durations become TemporalNumber (whatever the
+    engine gave: a float, or calamine's datetime/date/time/timedelta)."""
+    for cells in sheet.rows.values():
+        for cell in cells.values():
+            if cell.number_format not in temporal:
+                continue
+            v = cell.value
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                cell.value = TemporalNumber(v)
+            else:
+                serial = _serial(v)
+                if serial is not None:
+                    cell.value = TemporalNumber(serial)
 
 
 def read_workbook(path: str | Path, sheets: list[str] | None = None,
@@ -552,6 +781,10 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None,
     except etree.XMLSyntaxError as exc:
         raise WorkbookReadError(f"il file è danneggiato (XML non valido: {exc}).",
                                 file=file) from None
+    except MemoryError:
+        raise WorkbookReadError(
+            "la memoria non basta per leggere il file (è molto più grande di una cartella di "
+            "bilancio: vedere i limiti di lettura nel README).", file=file) from None
     finally:
         zf.close()
 
@@ -561,8 +794,16 @@ def _read(zf: zipfile.ZipFile, path: str | Path, file: str, sheets: list[str] | 
     sheet_parts, names = _workbook_parts(zf, file)
     members = set(zf.namelist())
     styles = _Styles(read_part(zf, "xl/styles.xml", file)
-                     if "xl/styles.xml" in members else None)
-    values = _calamine_values(path) if engine == "auto" else None
+                     if "xl/styles.xml" in members else None, file)
+    # read (inflate, CRC-check) the shared strings before calamine ever opens the file
+    strings_xml = (read_part(zf, "xl/sharedStrings.xml", file)
+                   if "xl/sharedStrings.xml" in members else None)
+    if strings_xml:
+        refuse_doctype(strings_xml, "xl/sharedStrings.xml", file)
+        _check_strings(strings_xml, file)
+    calamine = _Calamine(path, file) if engine == "auto" else None
+    dense_limit = limits.GRID_CELLS.value()
+    formula_limit, formulas = limits.FORMULAS.value(), 0
     strings: list[str] | None = None
     grid = WorkbookGrid(source=file, defined_names=names)
     wanted = {s.casefold() for s in sheets} if sheets else None
@@ -570,18 +811,29 @@ def _read(zf: zipfile.ZipFile, path: str | Path, file: str, sheets: list[str] | 
         if wanted is not None and name.casefold() not in wanted:
             continue
         xml = read_part(zf, part, file)
+        refuse_doctype(xml, part, file)
         try:
-            sheet_values = values.get(name) if values is not None else None
-            if sheet_values is not None and _fast_path_applies(xml):
-                sheet = _parse_sheet_hybrid(name, xml, styles, sheet_values, state)
+            formulas += _formula_count(xml)
+            if formulas > formula_limit:
+                raise limits.FORMULAS.refuse(file, f"più di {formula_limit:,}".replace(
+                    ",", "."), sheet=name)
+            sheet_values = None
+            if calamine is not None and _fast_path_applies(xml) \
+                    and _dense_area(xml) <= dense_limit:
+                sheet_values = calamine.values(name)
+            if sheet_values is not None:
+                sheet = _parse_sheet_hybrid(name, xml, styles, sheet_values, state,
+                                            strings_xml.count(b"<si") if strings_xml else 0)
             else:
                 if strings is None:
-                    strings = _shared_strings(
-                        read_part(zf, "xl/sharedStrings.xml", file)
-                        if "xl/sharedStrings.xml" in members else None)
+                    strings = _shared_strings(strings_xml, file)
                 sheet = _parse_sheet(name, xml, styles, strings, state)
+            if styles.temporal:
+                _mark_temporal(sheet, styles.temporal)
             sheet.tables = _sheet_tables(zf, part, xml, file, members)
             grid.sheets.append(sheet)
+        except CellError as exc:
+            raise WorkbookReadError(str(exc), file=file, sheet=name, cell=exc.ref) from None
         except (ValueError, IndexError) as exc:
             raise WorkbookReadError(
                 f"il foglio non si legge ({exc}).", file=file, sheet=name

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..cells import col_letters, sheet_ref
 from ..formula_refs import aggregate_areas
 from ..grid import SheetGrid
-from ..money import format_eur
+from ..money import MAX_AMOUNT, format_eur
 from ..plan import Plan
 from .amounts import AmountReader
 from .headers import AMOUNT_TEXT
@@ -163,7 +163,7 @@ def _loose_numbers(sheet: SheetGrid, taken: set, tables: list[TableLayout],
                 f":{col_letters(c)}{last}" if last != first else "")
             total = 0
             for _r, v in run:
-                if isinstance(v, (int, float)):
+                if isinstance(v, (int, float)) and abs(v) < MAX_AMOUNT:
                     total += round(v * 100)
             inside = next((t for t in tables if t.first_row <= first <= t.last_row
                            and t.first_col <= c <= t.last_col), None)

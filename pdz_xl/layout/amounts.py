@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ..cells import sheet_ref
 from ..formula_locale import display_formula
-from ..grid import ErrorValue, SheetGrid
+from ..grid import ErrorValue, SheetGrid, TemporalNumber
 from ..money import AmountError, Cents, format_eur, parse_amount
 from ..plan import ReadNote
 
@@ -31,9 +31,10 @@ class AmountReader:
         v = cell.value
         if type(v) is float:  # the hot path: a number holding whole cents
             scaled = v * 100
-            nearest = round(scaled)
-            if abs(scaled - nearest) < 1e-6 and abs(scaled) < 1e13:
-                return int(nearest)
+            if abs(scaled) < 1e13:  # (False for NaN and the infinities)
+                nearest = round(scaled)
+                if abs(scaled - nearest) < 1e-6:
+                    return int(nearest)
         if v is None or (isinstance(v, str) and not v.strip()):
             return None
         ref = sheet_ref(sheet.name, row, col)
@@ -63,13 +64,23 @@ class AmountReader:
                           f"importo scritto come testo «{v.strip()}»: letto come "
                           f"{format_eur(cents)}; meglio un numero.", v)
             return cents
-        if isinstance(v, float) and _real_fraction_of_cent(v):
+        if isinstance(v, TemporalNumber):
+            self.note("PDZ001", "errore", ref,
+                      f"la cella ha un formato data, ora o durata («{cell.number_format}»), "
+                      "non di importo: considerata vuota (dare alla cella un formato "
+                      "numerico o di valuta).", repr(float(v)))
+            return None
+        try:
             cents = parse_amount(v)
+        except AmountError as exc:
+            self.note("PDZ001", "errore", ref,
+                      f"il valore {exc}: considerato vuoto.", str(v)[:40])
+            return None
+        if isinstance(v, float) and _real_fraction_of_cent(v):
             self.note("PDZ006", "avviso", ref,
                       f"l'importo {v!r} ha frazioni di centesimo: arrotondato a "
                       f"{format_eur(cents or 0)}.", repr(v))
-            return cents
-        return parse_amount(v)
+        return cents
 
 
 def _real_fraction_of_cent(v: float) -> bool:

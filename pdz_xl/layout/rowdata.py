@@ -115,8 +115,8 @@ def read_rows(sheet: SheetGrid, rows: list[int], roles: dict[int, ColumnRole],
             v = cell.value
             if type(v) is float:
                 scaled = v * 100
-                nearest = round(scaled)
-                if abs(scaled - nearest) < 1e-6 and abs(scaled) < 1e13:
+                nearest = round(scaled) if abs(scaled) < 1e13 else 0.5  # (NaN, inf: read)
+                if abs(scaled - nearest) < 1e-6:
                     values[c] = int(nearest)
                 else:
                     values[c] = read(sheet, r, c)
