@@ -615,6 +615,9 @@ def main(argv: list[str] | None = None) -> int:
                 for w, v in result["ways"].items()}
             result["ratio_to_marginal_cpu"]["spilled"] = (
                 result["one_spilled_call_cpu"]["median_s"] / marginal["cpu"])
+            result["ratio_cells_only_to_marginal_cpu"] = {
+                w: v["calls_cpu"]["median_s"] / marginal["cpu"]
+                for w, v in result["ways"].items() if WAYS[w].handle}
 
     print(f"\nPDZ_TOTAL attraverso xlwings.server.custom_functions_call: {args.lines} righe "
           f"({result['budget_values']} valori nell'intervallo), {args.calls} celle, "
@@ -627,6 +630,8 @@ def main(argv: list[str] | None = None) -> int:
         if WAYS[w].handle:
             print(f"    {'di cui la cella PDZ_BUDGET (analisi)':<56} "
                   f"{_ms(v['setup_cpu']['median_s'])}")
+            print(f"    {'di cui le celle PDZ_TOTAL':<56} "
+                  f"{_ms(v['calls_cpu']['median_s'])}")
         else:
             print(f"    {'di cui la prima cella (analisi)':<56} "
                   f"{_ms(v['first_call_cpu']['median_s'])}")
@@ -649,6 +654,9 @@ def main(argv: list[str] | None = None) -> int:
         ratios = result["ratio_to_marginal_cpu"]
         print("  rapporto al marginale di LibreOffice (CPU): " + ", ".join(
             f"{w} {r:.2f}x" for w, r in ratios.items()))
+        cells = result["ratio_cells_only_to_marginal_cpu"]
+        print(f"  le sole {args.calls} celle con l'handle (senza la cella PDZ_BUDGET): "
+              + ", ".join(f"{w} {r:.2f}x" for w, r in cells.items()))
     elif "libreoffice_marginal_s" in result:
         print("  marginale non positivo: rumore della macchina più grande dell'effetto, "
               "ripetere con --repeat più alto a macchina ferma")
