@@ -30,7 +30,8 @@ SERVER = xw.func.__module__.endswith("udfs_officejs")
 CLASSIC = xw.func.__module__ == "xlwings.udfs"
 """True in the classic COM add-in (Windows)."""
 
-NEED_BUDGET = ("passare l'intervallo del budget come primo argomento, per esempio "
+NEED_BUDGET = ("passare come primo argomento la cella di =PDZ_BUDGET(Budget!A1:L300) o "
+               "l'intervallo del budget, per esempio =PDZ_TOTAL($B$1; \"AREA POVERTA'\") o "
                "=PDZ_TOTAL(Budget!A1:L300; \"AREA POVERTA'\"): in xlwings Lite le funzioni "
                "vedono solo i loro argomenti.")
 
