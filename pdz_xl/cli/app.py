@@ -22,7 +22,7 @@ app = typer.Typer(
 
 # Each command lives in pdz_xl/cli/<name>.py and exposes register(app).
 COMMAND_MODULES = ("leggi", "mappa", "demo", "valida", "alloca", "triennale", "rigenera",
-                   "addin")
+                   "addin", "nuovo_anno")
 
 
 def _version(value: bool) -> None:
