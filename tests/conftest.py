@@ -10,3 +10,35 @@ import os
 
 os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
 os.environ["XLWINGS_ON_SERVER"] = "true"
+
+
+import io  # noqa: E402
+
+import pytest  # noqa: E402
+
+_CHECK_UP_TO = 8 << 20  # bytes: larger outputs (benchmarks) are not re-parsed
+
+
+@pytest.fixture(autouse=True)
+def _written_packages_are_sound(monkeypatch):
+    """Every workbook the product writes during a test passes the structural check of
+    ``tests/support/ooxml_check.py``; problems fail the test at teardown (never inside
+    the write, where the product would turn them into its own error)."""
+    from pdz_xl.io.package import Package
+    from tests.support.ooxml_check import problems
+
+    found: list[str] = []
+    original = Package.write
+
+    def write(self, fh):
+        buf = io.BytesIO()
+        original(self, buf)
+        data = buf.getvalue()
+        if len(data) <= _CHECK_UP_TO:
+            found.extend(f"{self.path}: {p}" for p in problems(data))
+        fh.write(data)
+
+    monkeypatch.setattr(Package, "write", write)
+    yield
+    if found:
+        pytest.fail("struttura OOXML non valida in un file scritto:\n" + "\n".join(found))

@@ -11,6 +11,11 @@ Our shapes declare their own namespaces, are numbered as Excel numbers shapes
 (``_x0000_s<n>``, after every shape already there) and are inserted before the closing
 tag; a note's shape is found again by its ``x:Row``/``x:Column`` (which survive a re-save
 in Excel), not by its id.
+
+The comments' VML is the part behind the sheet's ``<legacyDrawing r:id>``, never the
+header/footer pictures' VML (``<legacyDrawingHF>``): a sheet without a legacyDrawing gets a
+VML part of its own. New shape numbers avoid every ``id`` and ``o:spid`` of every VML part
+of the workbook, in an id block (``o:idmap``) no other part uses.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ _FRAME_RE = re.compile(r"<v:shapetype\b.*?</v:shapetype>|<o:shapelayout\b.*?</o:
                        re.S)
 _ROW_RE = re.compile(r"<x:Row>\s*(\d+)\s*</x:Row>")
 _COL_RE = re.compile(r"<x:Column>\s*(\d+)\s*</x:Column>")
-_SPID_RE = re.compile(r'\bid="_x0000_s(\d+)"')
+_SPID_RE = re.compile(r'(?:\bid|:spid)="_x0000_s(\d+)"')
 _IDMAP_RE = re.compile(rb"<o:idmap\b[^>]*\bdata=\"([0-9, ]+)\"")
 
 
@@ -64,13 +69,26 @@ def _note_cell(shape: str) -> tuple[int, int] | None:
     return (int(row.group(1)) + 1, int(col.group(1)) + 1) if row and col else None
 
 
-def _first_free_id(vml: str) -> int:
-    """A shape number after every one in the drawing, in its own id block (as Excel
-    numbers them: block ``idmap`` x 1024 + n)."""
+def _first_free_id(vml: str, taken: set[int]) -> int:
+    """A shape number in the drawing's id block (as Excel numbers them: block ``idmap``
+    x 1024 + n), after every one in the drawing and free in the whole workbook."""
     used = [int(n) for n in _SPID_RE.findall(vml)]
     block = _IDMAP_RE.search(vml.encode("utf-8", "surrogateescape"))
     first = int(block.group(1).split(b",")[0]) * 1024 if block else 1024
-    return max([first, *used]) + 1
+    n = max([first, *used]) + 1
+    while n in taken:
+        n += 1
+    return n
+
+
+def _shape_ids(pkg: Package) -> set[int]:
+    """Every VML shape number (``id`` and ``o:spid``) in the workbook."""
+    taken: set[int] = set()
+    for name in pkg.names():
+        if name.casefold().endswith(".vml"):
+            text = pkg.read(name).decode("utf-8", "surrogateescape")
+            taken.update(int(n) for n in _SPID_RE.findall(text))
+    return taken
 
 
 class SheetNotes:
@@ -81,13 +99,15 @@ class SheetNotes:
         self.sheet_part = sheet_part
         self.sheet = sheet
         self.comments_part = self.vml_part = None
+        legacy = sheet.root.find(_M + "legacyDrawing")
+        legacy_rid = legacy.get(f"{{{NS_R}}}id") if legacy is not None else None
         for rel in pkg.relationships(sheet_part):
             if rel.external:
                 continue
             if rel.is_type("comments"):
                 self.comments_part = rel.target
-            elif rel.is_type("vmlDrawing"):
-                self.vml_part = rel.target
+            elif rel.is_type("vmlDrawing") and rel.rid == legacy_rid:
+                self.vml_part = rel.target  # (never the header/footer pictures' VML)
 
     # ------------------------------------------------------------ reading
     def _comments(self) -> etree._Element | None:
@@ -137,6 +157,7 @@ class SheetNotes:
             if name.endswith(".vml"):
                 for m in _IDMAP_RE.finditer(self.pkg.read(name)):
                     used.update(int(x) for x in m.group(1).replace(b" ", b"").split(b",") if x)
+        used.update(n // 1024 for n in _shape_ids(self.pkg))  # blocks of shapes seen
         return (f'<xml {_NS}><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" '
                 f'data="{max(used) + 1}"/></o:shapelayout>{_SHAPETYPE}</xml>').encode()
 
@@ -158,7 +179,8 @@ class SheetNotes:
         existing = {c.get("ref"): c for c in clist if c.get("authorId") == author}
         vml = self.pkg.read(self.vml_part).decode("utf-8", "surrogateescape")
         drawn = {_note_cell(shape) for shape in _SHAPE_RE.findall(vml)}
-        next_id = _first_free_id(vml)
+        taken = _shape_ids(self.pkg)
+        next_id = _first_free_id(vml, taken)
         shapes = []
         for ref, text in sorted(wanted.items(), key=lambda kv: parse_a1(kv[0])):
             comment = existing.get(ref)
@@ -172,6 +194,8 @@ class SheetNotes:
             if parse_a1(ref) not in drawn:
                 shapes.append(_shape(ref, next_id))
                 next_id += 1
+                while next_id in taken:
+                    next_id += 1
         self.pkg.touch(self.comments_part)
         if shapes:
             if 'id="_x0000_t202"' not in vml:
