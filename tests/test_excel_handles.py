@@ -125,6 +125,8 @@ def test_registry_forgets_the_oldest_and_never_shares_a_key():
     with pytest.raises(UnknownHandle, match="non è più in memoria"):
         registry.resolve(f"{PREFIX}{kb}")  # the least recently used went
     assert registry.key_for(b) is None and registry.resolve(PREFIX + ka) == "qa"
+    qc = registry.resolve(PREFIX + "cc" * 4)
+    assert registry.key_of(qc) == "cc" * 4 and registry.key_of(object()) is None  # type: ignore[arg-type]
 
 
 def test_missing_pyodide_is_found_missing_at_once():

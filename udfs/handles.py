@@ -59,10 +59,18 @@ class HandleRegistry:
         self.max_entries = max_entries
         self._by_key: OrderedDict[str, tuple[bytes, BudgetQuery]] = OrderedDict()
         self._key_of: dict[bytes, str] = {}
+        self._key_of_query: dict[int, str] = {}  # id of a held query -> its key
 
     def key_for(self, digest: bytes) -> str | None:
         """The key already given to ``digest``, if it is still held."""
         key = self._key_of.get(digest)
+        if key is not None:
+            self._by_key.move_to_end(key)
+        return key
+
+    def key_of(self, query: BudgetQuery) -> str | None:
+        """The key a parsed budget was registered under, if it is still held."""
+        key = self._key_of_query.get(id(query))
         if key is not None:
             self._by_key.move_to_end(key)
         return key
@@ -79,9 +87,12 @@ class HandleRegistry:
         key = full[:size]
         self._by_key[key] = (digest, query)
         self._key_of[digest] = key
+        self._key_of_query[id(query)] = key
         while len(self._by_key) > self.max_entries:
-            _old, (old_digest, _q) = self._by_key.popitem(last=False)
+            old, (old_digest, old_query) = self._by_key.popitem(last=False)
             self._key_of.pop(old_digest, None)
+            if self._key_of_query.get(id(old_query)) == old:
+                del self._key_of_query[id(old_query)]
         return key
 
     def resolve(self, text: str) -> BudgetQuery:
@@ -107,6 +118,7 @@ class HandleRegistry:
         """Forget every handle."""
         self._by_key.clear()
         self._key_of.clear()
+        self._key_of_query.clear()
 
     def __len__(self) -> int:
         return len(self._by_key)

@@ -22,7 +22,7 @@ from pdz_xl.query import BudgetQuery, QueryError
 
 from .book_grid import com_book_content, grid_from_com_content, grid_from_range_values
 from .cache import budgets
-from .handles import PREFIX, content_digest, handle_text, handles, is_handle
+from .handles import content_digest, handle_text, handles, is_handle
 
 SERVER = xw.func.__module__.endswith("udfs_officejs")
 """True under xlwings Lite / Server (Office.js custom functions)."""
@@ -121,14 +121,11 @@ def handle_for(budget: Any, caller: Any = None) -> str:
     if is_handle(budget):  # =PDZ_BUDGET(B1) over a handle cell: that same handle
         key, query = handles.lookup(budget)
         return handle_text(key, query)
-    digest = None
-    if budget is not None:
-        digest = content_digest(_rows(budget))
-        key = handles.key_for(digest)
-        if key is not None:  # an unchanged range: no content check, no parse
-            return handle_text(*handles.lookup(PREFIX + key))
-    query, content = _query_and_content(budget, caller)
-    return handle_text(handles.register(digest or content_digest(content), query), query)
+    query, content = _query_and_content(budget, caller)  # the exact content check
+    key = handles.key_of(query)  # the same values as a budget already given a handle
+    if key is None:
+        key = handles.register(content_digest(content), query)
+    return handle_text(key, query)
 
 
 def _calling_book(caller: Any):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..findings import Finding, Fix
 from ..formula_locale import display_formula
+from ..gcpause import collector_paused
 from ..money import Cents, format_eur, to_decimal_str
 from ..plan import Plan
 from .config import DEFAULT_TOLERANCE_CENTS, ValidationConfig
@@ -114,12 +115,13 @@ def validate_plan(plan: Plan, config: ValidationConfig | None = None, *,
     if rules is not None:
         config = replace(config, purposes=rules)
     checker = Checker(plan, config, tolerance=config.tolerance_for(plan))
-    for family in (reading, lines, totals, revenue, summaries, balance, purposes):
-        family.check(checker)
+    with collector_paused():  # see pdz_xl.gcpause
+        for family in (reading, lines, totals, revenue, summaries, balance, purposes):
+            family.check(checker)
     return checker.findings
 
 
 def counts(findings: list[Finding]) -> tuple[int, int]:
-    """(errori, avvisi)."""
-    errori = sum(1 for f in findings if f.severity == "errore")
-    return errori, len(findings) - errori
+    """(errori, avvisi); a finding marked «visto» counts as neither (it stays listed)."""
+    errori = sum(1 for f in findings if f.severity == "errore" and f.visto is None)
+    return errori, sum(1 for f in findings if f.visto is None) - errori
