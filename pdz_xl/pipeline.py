@@ -14,6 +14,7 @@ from .plan import Plan
 from .validate import validate_plan
 from .validate.config import config_for_grid
 from .validate.engine import counts
+from .validate.report import counts_words
 from .validate.sheet import clear_changeset, report_changeset
 
 STEPS = ("valida", "alloca", "triennale", "pulisci")
@@ -58,7 +59,7 @@ def run_steps(grid: WorkbookGrid, plan: Plan, steps: tuple[str, ...] | list[str]
         outcome.changeset = outcome.changeset.merge(
             report_changeset(plan, findings, file_label=_file_label(plan),
                              generated_on=generated_on))
-        outcome.summaries["valida"] = f"{outcome.errori} errori, {outcome.avvisi} avvisi"
+        outcome.summaries["valida"] = counts_words(outcome.errori, outcome.avvisi)
     return outcome
 
 

@@ -20,6 +20,7 @@ from .findings import Finding
 from .grid import WorkbookGrid
 from .money import Cents
 from .plan import Line, Plan
+from .plurals import plural
 
 PATH_SEPARATOR = ">"
 """Separates the levels of a group path: ``"AREA POVERTA' > Azione 2"``."""
@@ -37,10 +38,6 @@ class QueryError(PdzError):
 
 def _norm(text: object) -> str:
     return normalise_label(str(text)).strip()
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 class BudgetQuery:
@@ -272,9 +269,9 @@ class BudgetQuery:
             return "OK"
         parts = []
         if errori:
-            parts.append(_plural(errori, "errore", "errori"))
+            parts.append(plural(errori, "errore", "errori"))
         if avvisi:
-            parts.append(_plural(avvisi, "avviso", "avvisi"))
+            parts.append(plural(avvisi, "avviso", "avvisi"))
         return ", ".join(parts)
 
     def findings_rows(self, gravita: str | None = None) -> list[list[str]]:

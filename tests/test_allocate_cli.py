@@ -33,7 +33,8 @@ def test_alloca_writes_and_prints_the_channel_table(po2018, tmp_path):
     res = runner.invoke(app, ["alloca", str(po2018), "-o", str(out)])
     assert res.exit_code == 0, res.output
     lines = res.output.splitlines()
-    assert lines[0].startswith("126 righe allocate (modo vuote, risolutore ortools)")
+    assert lines[0].startswith("126 righe allocate (modo vuote, flusso di costo minimo "
+                               "(OR-Tools))")
     assert lines[1].split() == ["Canale", "Disponibile", "Allocato", "Residuo"]
     fna = next(ln for ln in lines if ln.startswith("FNA "))
     assert fna.split() == ["FNA", "€", "383.019,00", "€", "383.019,00", "€", "0,00"]
@@ -73,7 +74,7 @@ def test_alloca_impossible_exits_1_and_writes_nothing(po2018, tmp_path):
     assert res.exit_code == 1 and not out.exists()
     data = json.loads(res.stdout)
     assert data["esito"] == "impossibile" and data["mancano"] == "283019.00"
-    assert data["canali"][0]["canale"] == "FNA" and data["canali"][0]["mancano"] == "283019.00"
+    assert data["canali"][0]["canale"] == "COMUNI" and data["canali"][0]["mancano"] == "283019.00"
 
 
 def test_alloca_refuses_unknown_options(po2018, tmp_path):

@@ -68,9 +68,12 @@ class Allocation:
 
     def summary_lines(self) -> list[str]:
         """Italian lines for the changeset summary and the terminal."""
-        out = [f"{self.lines_allocated} righe allocate (modo «{MODE_LABELS[self.mode]}», "
-               f"risolutore {self.solver})"]
-        out += [f"{s.code}: disponibile {format_eur(s.disponibile)}, allocato "
+        from ..plurals import plural
+        from .solver import solver_label
+
+        out = [f"{plural(self.lines_allocated, 'riga allocata', 'righe allocate')} (modo "
+               f"«{MODE_LABELS[self.mode]}», {solver_label(self.solver)})"]
+        out += [f"{s.header}: disponibile {format_eur(s.disponibile)}, allocato "
                 f"{format_eur(s.allocato)}, residuo {format_eur(s.residuo)}"
                 for s in self.channels]
         return out + self.notes

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..money import format_eur
 from ..plan import Line
+from ..plurals import plural, word
 from .model import Model
 from .problem import Shortfall
 
@@ -59,14 +60,15 @@ class Explanation:
 def _names(lines: list[Line]) -> str:
     shown = ", ".join(f"«{ln.voce}» ({ln.cell})" for ln in lines[:_SHOWN])
     more = len(lines) - _SHOWN
-    return shown + (f" e altre {more}" if more > 0 else "")
+    return shown + ("" if more <= 0 else " e un'altra" if more == 1 else f" e altre {more}")
 
 
 def _channel_text(c: ChannelShort) -> str:
     text = (f"canale {c.code}: dispone di {format_eur(c.disponibile)}, mancano "
             f"{format_eur(c.short)}")
     if c.lines:
-        text += f"; lo usano {len(c.lines)} righe: {_names(c.lines)}"
+        text += (f"; {word(len(c.lines), 'lo usa', 'lo usano')} "
+                 f"{plural(len(c.lines), 'riga', 'righe')}: {_names(c.lines)}")
     return text
 
 

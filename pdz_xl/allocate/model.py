@@ -26,6 +26,7 @@ import numpy as np
 
 from ..channels.catalog import Catalog
 from ..plan import Line, Plan
+from ..plurals import plural
 from ..validate.revenue import available_by_channel
 from .matching import PPM, Decisions, LineTexts, decide_all
 from .problem import I64, Problem
@@ -257,6 +258,7 @@ def _scan(plan: Plan, channels: list[str], index: dict[str, int], mode: Mode) ->
         out.amount.append(amount)
         out.table.append(ln.table)
     if over:
-        out.notes.append(f"{over} righe hanno già celle dei canali che superano il loro "
-                         "importo: lasciate come sono (la validazione le segnala).")
+        out.notes.append(f"{plural(over, 'riga ha', 'righe hanno')} già celle dei canali "
+                         "oltre l'importo della riga: lasciate come sono (la validazione le "
+                         "segnala).")
     return out

@@ -29,7 +29,7 @@ from .problem import (
 )
 
 __all__ = ["AllocationError", "Problem", "Shortfall", "Solution", "has_ortools",
-           "resolve_solver", "solve", "verify"]
+           "resolve_solver", "solve", "solver_label", "verify"]
 
 
 def resolve_solver(solver: str = "auto") -> str:
@@ -41,6 +41,14 @@ def resolve_solver(solver: str = "auto") -> str:
     if solver == "ortools" and not has_ortools():
         raise ValueError("OR-Tools non è installato: usare --solver highs")
     return solver
+
+
+def solver_label(name: str) -> str:
+    """The solver in words a user reads: ``ortools`` -> «flusso di costo minimo
+    (OR-Tools)», ``highs`` (or a HiGHS method) -> «programmazione lineare (HiGHS)»."""
+    if name == "ortools":
+        return "flusso di costo minimo (OR-Tools)"
+    return "programmazione lineare (HiGHS)"
 
 
 def _run(net: Network, name: str, elastic: bool) -> NetFlow | None:

@@ -7,6 +7,7 @@ from collections import Counter
 from rich.console import Console
 from rich.table import Table
 
+from ..plurals import plural
 from .runner import FileResult
 
 STATUS_IT = {"ok": "pulito", "rilievi": "con errori", "errore": "non elaborato"}
@@ -27,8 +28,9 @@ def final_line(results: list[FileResult]) -> str:
     c = Counter(r.status for r in results)
     errori = sum(r.errori for r in results)
     avvisi = sum(r.avvisi for r in results)
-    return (f"{len(results)} file: {c['ok']} puliti, {c['rilievi']} con errori, "
-            f"{c['errore']} non elaborati ({errori} errori, {avvisi} avvisi)")
+    return (f"{len(results)} file: {plural(c['ok'], 'pulito', 'puliti')}, "
+            f"{c['rilievi']} con errori, {plural(c['errore'], 'non elaborato', 'non elaborati')} "
+            f"({plural(errori, 'errore', 'errori')}, {plural(avvisi, 'avviso', 'avvisi')})")
 
 
 def print_table(results: list[FileResult], console: Console) -> None:

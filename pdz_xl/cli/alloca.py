@@ -8,6 +8,7 @@ import typer
 
 from ..errors import PdzError
 from ..money import format_eur, to_decimal_str
+from ..plurals import plural
 from .common import (
     EXIT_FINDINGS,
     OUT_HELP,
@@ -61,6 +62,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Ripartisce le righe di costo sui canali di finanziamento secondo le regole."""
         from ..allocate.apply import AllocationInfeasible, allocation_changeset
+        from ..allocate.solver import solver_label
         from ..io.xlsx_reader import read_workbook
         from ..layout.detect import detect_plan
 
@@ -92,8 +94,9 @@ def register(app: typer.Typer) -> None:
                         "note": changeset.summary[1 + len(result.channels):]
                         + written.notes})
             return
-        typer.echo(f"{result.lines_allocated} righe allocate (modo {modo}, risolutore "
-                   f"{result.solver}); {written_message(written)}")
+        typer.echo(f"{plural(result.lines_allocated, 'riga allocata', 'righe allocate')} "
+                   f"(modo {modo}, {solver_label(result.solver)}); "
+                   f"{written_message(written)}")
         for row in _table(result):
             typer.echo(row)
         for note in changeset.summary[1 + len(result.channels):] + written.notes:

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from ..channels.catalog import normalise_label
 from ..grid import SheetGrid
+from ..plurals import plural
 from .kinds import label_column
 from .labels import heading_of, is_total_label
 from .model import KIND_COST, KIND_REVENUE, SURE_HIGH, Decision, TableLayout
@@ -75,7 +76,8 @@ def split_revenue_section(sheet: SheetGrid, t: TableLayout, resolve) -> TableLay
             rows=[], levels=[], decisions=[], title=text.strip(), index=0)
         section.decisions.append(Decision(
             f"tabella {section.anchor}", KIND_REVENUE, SURE_HIGH,
-            f"titolo «{text.strip()}» e {channels} righe di canali sotto la tabella dei costi"))
+            f"titolo «{text.strip()}» e {plural(channels, 'riga', 'righe')} di canali sotto la "
+            "tabella dei costi"))
         t.last_row = r - 1
         while t.last_row > t.first_row and not sheet.rows.get(t.last_row):
             t.last_row -= 1

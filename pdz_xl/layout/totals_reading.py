@@ -7,6 +7,7 @@ from collections import ChainMap
 from dataclasses import dataclass
 
 from ..channels.catalog import normalise_label
+from ..plurals import word
 from .labels import is_total_label, strip_numbering, total_subject
 from .model import (
     COL_AMOUNT,
@@ -41,6 +42,11 @@ class TotalRow:
     seq_at: int  # lines in the workbook before it
     table_at: int  # lines of the table before it
     role: RowRole | None = None
+
+
+def _reconciled(k: int, n: int) -> str:
+    """``2 totali su 3 tornano``, ``1 totale su 1 torna``."""
+    return f"{k} {word(k, 'totale', 'totali')} su {n} {word(k, 'torna', 'tornano')}"
 
 
 def year_keys(table: TableLayout) -> dict[int, int]:
@@ -206,8 +212,8 @@ def resolve_totals(st: ReadState, table: TableLayout, totals: list[TotalRow],
                       else "letti sotto le loro righe, come d'uso"))
         else:
             sure, why = SURE_LOW, "le due letture spiegano gli stessi totali"
-        alts = [f"sotto le righe: {below} totali su {n} tornano",
-                f"sopra le righe: {above} totali su {n} tornano"]
+        alts = [f"sotto le righe: {_reconciled(below, n)}",
+                f"sopra le righe: {_reconciled(above, n)}"]
         table.decisions.append(Decision(f"totali {table.anchor}", position, sure, why, alts))
     for t in totals:
         scope, lines = choices[position][t.rd.row]

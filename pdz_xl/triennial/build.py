@@ -21,6 +21,7 @@ from ..channels.catalog import Catalog, default_catalog
 from ..grid import WorkbookGrid
 from ..money import Cents, format_eur
 from ..plan import Plan
+from ..plurals import plural
 from .ente import ente_name
 from .groups import (
     DEFAULT_TOLERANCE,
@@ -299,8 +300,9 @@ def triennial_changeset(grid: WorkbookGrid | None, plan: Plan, *, per: Per | Non
     if data.has_comparison():
         owned.append(confronto_sheet(data, generated_on))
     source = {"dichiarati": "dai totali dichiarati", "righe": "dalle righe"}[year1]
-    summary = [f"{TRIENNIAL_SHEET}: {len(data.costs)} gruppi di costo ({per}), "
-               f"{len(data.revenues)} canali, anni {years[0]}-{years[2]}, anno 1 {source}"
+    summary = [f"{TRIENNIAL_SHEET}: {plural(len(data.costs), 'gruppo', 'gruppi')} di costo "
+               f"({per}), {plural(len(data.revenues), 'canale', 'canali')}, "
+               f"anni {years[0]}-{years[2]}, anno 1 {source}"
                + (f", anni {years[1]} e {years[2]} da «{'», «'.join(data.seeded_from)}»"
                   if data.seeded_from else "")]
     return Changeset(sheets=[*owned, *sheets], summary=summary + data.warnings), data

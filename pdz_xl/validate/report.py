@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..findings import Finding
 from ..plan import Plan
+from ..plurals import plural
 from .engine import counts
 
 _GROUPS = (("errore", "Errori"), ("avviso", "Avvisi"), ("arrotondamento", "Arrotondamenti"))
@@ -42,14 +43,18 @@ def findings_json(plan: Plan, findings: list[Finding], tolerance_cents: int | No
             "findings": [f.to_json_dict() for f in findings]}
 
 
+def counts_words(errori: int, avvisi: int, rounding: int = 0) -> str:
+    """``1 errore, 6 avvisi (di cui 3 arrotondamenti)``: the counts in words."""
+    tail = f" (di cui {plural(rounding, 'arrotondamento', 'arrotondamenti')})" \
+        if rounding else ""
+    return f"{plural(errori, 'errore', 'errori')}, {plural(avvisi, 'avviso', 'avvisi')}{tail}"
+
+
 def summary_line(name: str, findings: list[Finding]) -> str:
-    """``file.xlsx: 12 errori, 6 avvisi (3 arrotondamenti)`` or ``nessun rilievo``."""
+    """``file.xlsx: 12 errori, 6 avvisi (di cui 3 arrotondamenti)`` or ``nessun rilievo``."""
     if not findings:
         return f"{name}: nessun rilievo."
-    errori, avvisi = counts(findings)
-    rounding = rounding_count(findings)
-    tail = f" (di cui {rounding} arrotondamenti)" if rounding else ""
-    return f"{name}: {errori} errori, {avvisi} avvisi{tail}"
+    return f"{name}: {counts_words(*counts(findings), rounding_count(findings))}"
 
 
 def findings_text(plan: Plan, findings: list[Finding]) -> list[str]:

@@ -14,7 +14,7 @@ from ..findings import Finding
 from ..money import EUR_PLAIN_FORMAT, to_decimal
 from ..plan import Plan
 from .engine import counts
-from .report import group_of, ranked, rounding_count
+from .report import counts_words, group_of, ranked, rounding_count
 
 REPORT_SHEET = "Controlli PDZ"
 HEADER_ROW = 4
@@ -59,8 +59,8 @@ def report_sheet(plan: Plan, findings: list[Finding], *, file_label: str | None 
     """One row per finding (errors, then warnings, then rounding), linked to its cell."""
     errori, avvisi = counts(findings)
     rounding = rounding_count(findings)
-    counts_text = (f"Anno del piano {plan.plan_year}: {errori} errori, {avvisi} avvisi"
-                   + (f" (di cui {rounding} arrotondamenti)" if rounding else "")
+    counts_text = (f"Anno del piano {plan.plan_year}: "
+                   f"{counts_words(errori, avvisi, rounding)}"
                    + (f" – controllo del {generated_on}" if generated_on else ""))
     cells = [CellWrite(cell="A1", value=f"Controlli PDZ – {file_label or plan.source}",
                        style=CellStyle(bold=True, font_size=13)),
@@ -94,7 +94,7 @@ def report_changeset(plan: Plan, findings: list[Finding], *, file_label: str | N
     errori, avvisi = counts(findings)
     sheet = report_sheet(plan, findings, file_label=file_label, generated_on=generated_on)
     return Changeset(sheets=[sheet], marks=marks_for(findings),
-                     summary=[f"{REPORT_SHEET}: {errori} errori, {avvisi} avvisi"])
+                     summary=[f"{REPORT_SHEET}: {counts_words(errori, avvisi)}"])
 
 
 def clear_changeset() -> Changeset:

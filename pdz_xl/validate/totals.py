@@ -16,6 +16,7 @@ from ..formula_locale import display_formula
 from ..formula_refs import Area, sum_areas, sum_formula
 from ..money import format_eur
 from ..plan import Line, Plan, StatedTotal
+from ..plurals import plural
 from .cellindex import CellIndex
 from .engine import Checker, value_fix
 
@@ -162,15 +163,23 @@ def _formula_problems(ck: Checker, t: StatedTotal, year: int, formula: str, area
     if missing:
         amount = sum(ln.amount(year) for ln in missing)
         names = ", ".join(f"«{ln.voce}» ({ln.amount_cells[year]})" for ln in missing[:3])
-        more = f" e altre {len(missing) - 3}" if len(missing) > 3 else ""
+        more = _more(len(missing) - 3)
         ck.add("PDZ202", cell,
-               f"la formula {shown} di «{t.label}» non comprende {len(missing)} righe del "
-               f"gruppo per {format_eur(amount)}: {names}{more}.",
+               f"la formula {shown} di «{t.label}» non comprende "
+               f"{plural(len(missing), 'riga', 'righe')} del gruppo per {format_eur(amount)}: "
+               f"{names}{more}.",
                path=t.path, difference=diff, expected=expected, found=stated,
                related=[ln.amount_cells[year] for ln in missing],
                fix=_sum_fix(t, year, lines, expected))
         return True
     return False
+
+
+def _more(n: int) -> str:
+    """`` e altre 4`` (`` e un'altra``) after the names shown; empty when none is left."""
+    if n <= 0:
+        return ""
+    return " e un'altra" if n == 1 else f" e altre {n}"
 
 
 def _channel_totals(ck: Checker, t: StatedTotal, lines: list[Line]) -> None:
