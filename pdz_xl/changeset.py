@@ -38,6 +38,8 @@ class CellWrite(BaseModel):
     style: CellStyle | None = None
     hyperlink: str | None = None  # internal target, e.g. "'Area 1'!C12"
     note: str | None = None  # a comment (note) on the cell
+    style_from: str | None = None  # A1 on the same sheet: take that cell's whole style
+    # (font, fill, borders, alignment, format), then ``style`` on top
 
 
 class ChartSeries(BaseModel):
@@ -105,6 +107,8 @@ class OwnedSheet(BaseModel):
     hidden_columns: list[str] = Field(default_factory=list)  # "I"
     validations: list[ListValidation] = Field(default_factory=list)
     page: PageSetup | None = None
+    row_heights: dict[int, float] = Field(default_factory=dict)  # row -> points
+    autofilter: str | None = None  # e.g. "A6:J40": filter buttons on its first row
 
 
 class Mark(BaseModel):
@@ -121,13 +125,16 @@ class Changeset(BaseModel):
 
     sheets: list[OwnedSheet] = Field(default_factory=list)
     cells: dict[str, list[CellWrite]] = Field(default_factory=dict)  # sheet -> writes
+    column_widths: dict[str, dict[str, float]] = Field(default_factory=dict)  # user sheet
+    # -> column letters -> width (characters)
     marks: list[Mark] | None = None  # None: leave marks alone; []: clear all our marks
     remove_sheets: list[str] = Field(default_factory=list)
     summary: list[str] = Field(default_factory=list)  # Italian lines for the user
 
     def is_empty(self) -> bool:
         """True when applying it would change nothing."""
-        return not (self.sheets or self.cells or self.marks is not None or self.remove_sheets)
+        return not (self.sheets or self.cells or self.marks is not None or self.remove_sheets
+                    or self.column_widths)
 
     def merge(self, other: Changeset) -> Changeset:
         """Combine two changesets (``other`` wins on the same owned sheet name)."""
@@ -137,9 +144,13 @@ class Changeset(BaseModel):
         for k, v in other.cells.items():
             cells.setdefault(k, []).extend(v)
         marks = other.marks if other.marks is not None else self.marks
+        widths = {k: dict(v) for k, v in self.column_widths.items()}
+        for k, v in other.column_widths.items():
+            widths.setdefault(k, {}).update(v)
         return Changeset(
             sheets=list(sheets.values()),
             cells=cells,
+            column_widths=widths,
             marks=marks,
             remove_sheets=sorted(set(self.remove_sheets) | set(other.remove_sheets)),
             summary=self.summary + other.summary,

@@ -36,6 +36,7 @@ class Finding(BaseModel):
     found: Cents | None = None
     related_cells: list[str] = Field(default_factory=list)
     fix: Fix | None = None
+    visto: str | None = None  # marked «visto» in «Controlli PDZ»: the reason ("" if none)
 
     def to_json_dict(self) -> dict:
         """The stable machine view: amounts as decimal strings."""

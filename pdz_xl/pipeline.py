@@ -15,9 +15,10 @@ from .validate import validate_plan
 from .validate.config import config_for_grid
 from .validate.engine import counts
 from .validate.report import counts_words
-from .validate.sheet import clear_changeset, report_changeset
+from .validate.sheet import REPORT_SHEET, clear_changeset, report_changeset
+from .validate.visto import apply_visti, read_visti
 
-STEPS = ("valida", "alloca", "triennale", "pulisci")
+STEPS = ("valida", "alloca", "triennale", "pulisci", "correggi")
 
 
 @dataclass
@@ -53,8 +54,16 @@ def run_steps(grid: WorkbookGrid, plan: Plan, steps: tuple[str, ...] | list[str]
         cs, _data = triennial_changeset(grid, plan, per=per, generated_on=generated_on)
         outcome.changeset = outcome.changeset.merge(cs)
         outcome.summaries["triennale"] = "; ".join(cs.summary)
+    if "correggi" in steps:
+        from .validate.correct import corrections
+
+        fixes = corrections(apply_visti(validate_plan(plan, config_for_grid(
+            grid, tolerance_cents)), read_visti(grid, REPORT_SHEET)))
+        outcome.changeset = outcome.changeset.merge(fixes.changeset)
+        outcome.summaries["correggi"] = "; ".join(line.strip() for line in fixes.lines())
     if "valida" in steps:
-        findings = validate_plan(plan, config_for_grid(grid, tolerance_cents))
+        findings = apply_visti(validate_plan(plan, config_for_grid(grid, tolerance_cents)),
+                               read_visti(grid, REPORT_SHEET))
         outcome.errori, outcome.avvisi = counts(findings)
         outcome.changeset = outcome.changeset.merge(
             report_changeset(plan, findings, file_label=_file_label(plan),

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from pdz_xl.allocate.apply import AllocationInfeasible, allocate, allocation_changeset
 from pdz_xl.allocate.model import build_model
 from pdz_xl.allocate.rules import RULES_SHEET, Rule, RuleSet
+from pdz_xl.allocate.summary_sheet import ALLOCATION_SHEET
 from pdz_xl.channels.catalog import default_catalog
 from pdz_xl.grid import Cell, SheetGrid, WorkbookGrid
 from pdz_xl.money import EUR_FORMAT
@@ -148,7 +149,8 @@ def test_new_columns_right_of_the_last_used_column_with_headers():
     assert [c.code for c in updated.tables[0].channel_cols] == ["FNPS", "COMUNI"]
     assert updated.lines[0].channel_cells == {"FNPS": "Costi!F2", "COMUNI": "Costi!G2"}
     assert updated.channel_codes == ["FNPS", "COMUNI"]
-    assert [s.name for s in cs.sheets] == [RULES_SHEET]  # ... and the sheet stating them
+    assert [s.name for s in cs.sheets] == [RULES_SHEET, ALLOCATION_SHEET]  # ... and the
+    # sheet stating them, then the summary of the allocation
     column_a = {w.cell: w.value for w in cs.sheets[0].cells if w.cell[0] == "A"}
     assert [column_a[c] for c in ("A3", "A4", "A5")] == ["Canale", "F.N.P.S.", "COMUNI"]
 
@@ -171,7 +173,7 @@ def test_sum_formulas_over_written_cells_get_new_cached_values():
     assert not any(w.cell == "D5" for w in cs.cells["Costi"])
     a1 = cs.cells["Riepilogo"][0]
     assert (a1.cell, a1.formula, a1.value) == ("A1", "=SUM(Costi!D4,Costi!E4)", Decimal("15.00"))
-    assert cs.sheets == []  # the workbook has its rules sheet
+    assert [s.name for s in cs.sheets] == [ALLOCATION_SHEET]  # it has its rules sheet
 
 
 def test_infeasible_is_explained_in_italian():

@@ -75,6 +75,13 @@ def _norm(v: object) -> object:
     return v
 
 
+def _copied_header(ws, c) -> bool:
+    """A header cell written with the look of the table's own header (same row, B)."""
+    ref = ws.cell(c.row, 2)
+    return (c.column > 2 and isinstance(c.value, str) and ref.fill.fill_type is not None
+            and ref.fill.fgColor.rgb == c.fill.fgColor.rgb and c.comment is None)
+
+
 def differences(cli_path: Path, button_path: Path) -> list[str]:
     """Cells, sheets, marks (fill, note) that differ between the two results."""
     a, b = openpyxl.load_workbook(cli_path), openpyxl.load_workbook(button_path)
@@ -96,6 +103,9 @@ def differences(cli_path: Path, button_path: Path) -> list[str]:
                 d = b[name][c.coordinate]
                 fa = c.fill.fgColor.rgb if c.fill.fill_type else None
                 fb = d.fill.fgColor.rgb if d.fill.fill_type else None
+                if fb is None and fa is not None and _copied_header(a[name], c):
+                    fa = None  # a new column's header copies the table's header look:
+                    # the file door copies the whole style, xlwings Lite cannot read fills
                 if (fa, _text(c.comment)) != (fb, _text(d.comment)):
                     out.append(f"{name}!{c.coordinate}: segno CLI {fa} {_text(c.comment)!r} "
                                f"/ pulsante {fb} {_text(d.comment)!r}")

@@ -47,7 +47,7 @@ def test_report_sheet_has_one_linked_row_per_finding(written):
     out, findings = written
     ws = openpyxl.load_workbook(out)[REPORT_SHEET]
     assert ws["A1"].value == f"Controlli PDZ – {PP2021.name}"
-    assert ws["A2"].value == "Anno del piano 2021: 7 errori, 8 avvisi (di cui 5 arrotondamenti)"
+    assert ws["A3"].value == "Anno del piano 2021: 7 errori, 8 avvisi (di cui 5 arrotondamenti)"
     assert [c.value for c in ws[HEADER_ROW]][:8] == [
         "Codice", "Gravità", "Categoria", "Cella", "Percorso", "Messaggio", "Differenza €",
         "Correzione proposta"]
@@ -72,12 +72,14 @@ def test_marks_fill_and_note_on_each_offending_cell(written):
     out, findings = written
     wb = openpyxl.load_workbook(out)
     original = openpyxl.load_workbook(PP2021)
-    marked = {f.cell for f in findings}
+    marked = {f.cell for f in findings if f.category != "residuo"}  # a residual: not wrong
     for f in findings:
+        if f.cell not in marked:
+            continue
         sheet, ref = f.cell.split("!")
         cell = wb[sheet][ref]
         worst = "errore" if any(g.severity == "errore" for g in findings
-                                if g.cell == f.cell) else "avviso"
+                                if g.cell == f.cell and g.category != "residuo") else "avviso"
         assert _fill(cell) == MARK_FILLS[worst], f.cell
         assert cell.comment is not None and f.code in cell.comment.text
         assert cell.value == original[sheet][ref].value  # the value itself is untouched
@@ -116,7 +118,7 @@ def test_clean_workbook_report_says_so(tmp_path):
     out = tmp_path / "po2018.xlsx"
     apply_changeset(PO2018, report_changeset(plan, findings, file_label=PO2018.name), out)
     ws = openpyxl.load_workbook(out)[REPORT_SHEET]
-    assert ws["A2"].value == "Anno del piano 2018: 0 errori, 0 avvisi"
+    assert ws["A3"].value == "Anno del piano 2018: 0 errori, 0 avvisi"
     assert ws[f"A{HEADER_ROW + 1}"].value == "Nessun rilievo: il budget è coerente."
 
 

@@ -49,9 +49,9 @@ EXPECTED_2021 = [
     # costs against revenues (TOTALE PO 2021)
     ("PDZ401", "Canali 2021!B28", "errore", "errore", c("421744.51")),
     # channels whose revenue the lines do not fully use
-    ("PDZ403", "Canali 2021!B11", "avviso", "residuo", c("-150358.11")),  # altri fondi
-    ("PDZ403", "Canali 2021!B4", "avviso", "residuo", c("-248386.40")),  # avanzo vinc.
-    ("PDZ403", "Canali 2021!B5", "avviso", "residuo", c("-23000.00")),  # avanzo non vinc.
+    ("PDZ403", "Canali 2021!B11", "avviso", "residuo", c("150358.11")),  # altri fondi
+    ("PDZ403", "Canali 2021!B4", "avviso", "residuo", c("248386.40")),  # avanzo vinc.
+    ("PDZ403", "Canali 2021!B5", "avviso", "residuo", c("23000.00")),  # avanzo non vinc.
 ]
 
 
@@ -123,7 +123,7 @@ def _oracle_differences() -> list[tuple[str, int]]:
         have = sum(canali[v] for v in feeds[code]) - (canali[less[code]] if code in less else 0)
         used = sum(_d(r[code]) for r in lines)
         if used != have:
-            out.append(("PDZ403", used - have))
+            out.append(("PDZ403", have - used))  # positive: what is left, as it reads
     return out
 
 
@@ -133,7 +133,7 @@ def test_2021_amounts_match_an_independent_reading_of_the_csvs(findings_2021):
 
 
 def test_2021_channel_gaps_add_up_to_the_cost_revenue_gap(findings_2021):
-    unused = -sum(f.difference for f in findings_2021 if f.code == "PDZ403")
+    unused = sum(f.difference for f in findings_2021 if f.code == "PDZ403")
     gap = next(f.difference for f in findings_2021 if f.code == "PDZ401")
     assert unused == gap == c("421744.51")
 

@@ -79,6 +79,8 @@ class BookWriter:
             self.write_owned(owned)
         for sheet_name, writes in cs.cells.items():
             self.write_cells(sheet_name, writes)
+        for sheet_name, widths in cs.column_widths.items():
+            self.set_widths(sheet_name, widths)
         if cs.marks is not None:
             self.replace_marks(cs.marks)
         return self.remarks
@@ -103,6 +105,11 @@ class BookWriter:
             self._decorate(sheet, owned.cells)
         for letters, width in owned.column_widths.items():
             sheet.range(f"{letters}:{letters}").column_width = width
+        for row, height in owned.row_heights.items():
+            sheet.range(f"{row}:{row}").row_height = height
+        if owned.autofilter:
+            with contextlib.suppress(Exception):  # classic Excel only; the data stay
+                sheet.range(owned.autofilter).api.AutoFilter(1)
         for ref in owned.merged:
             sheet.range(ref).merge()
         if owned.freeze:
@@ -127,7 +134,18 @@ class BookWriter:
             for first, last in _runs(cells, lambda _a, _b: True):
                 run = [_cell_input(cells[k]) for k in range(first, last + 1)]
                 sheet.range((r, first), (r, last)).formula = [run]
+        for w in writes:
+            if w.style_from:
+                _copy_format(sheet, w.style_from, w.cell)
         self._decorate(sheet, writes)
+
+    def set_widths(self, sheet_name: str, widths: dict[str, float]) -> None:
+        """Column widths of a user sheet."""
+        sheet = self._sheet(sheet_name)
+        if sheet is None:
+            return
+        for letters, width in widths.items():
+            sheet.range(f"{letters}:{letters}").column_width = width
 
     # -- formatting -----------------------------------------------------------------
     def _decorate(self, sheet, writes: list[CellWrite]) -> None:
@@ -238,6 +256,19 @@ def _runs(cells: dict[int, Any], same: Callable[[Any, Any], bool]
         else:
             runs.append((col, col))
     return runs
+
+
+def _copy_format(sheet, source: str, target: str) -> None:
+    """The look of ``source`` on ``target``: its fill and bold (what every runtime can read
+    back; the file door copies the whole style)."""
+    src, dst = sheet.range(source), sheet.range(target)
+    fill = _read_fill(src)
+    if fill:
+        dst.color = _hex(fill)
+    with contextlib.suppress(NotImplementedError, AttributeError):
+        bold = src.font.bold
+        if bold is not None:
+            dst.font.bold = bool(bold)
 
 
 def _text(w: CellWrite) -> str | None:

@@ -1,4 +1,4 @@
-"""The buttons: Valida, Alloca, Genera triennale, Pulisci segni.
+"""The buttons: Valida, Alloca, Genera triennale, Pulisci segni, Correggi.
 
 Each button reads the open workbook, runs the same pipeline as ``pdz-xl rigenera``
 (:func:`pdz_xl.pipeline.run_steps`) and writes the same Changeset into the book, so a
@@ -30,6 +30,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "alloca": ("alloca", "valida"),
     "triennale": ("triennale",),
     "pulisci": ("pulisci",),
+    "correggi": ("correggi",),
 }
 """Button -> pipeline steps (after allocating, the book is checked again, as ``rigenera``
 does with ``--alloca``)."""
@@ -94,7 +95,7 @@ def _classic_entry(action: str, label: str):
 
 
 _SCRIPT_NAMES = {"valida": "valida", "alloca": "alloca", "triennale": "genera_triennale",
-                 "pulisci": "pulisci_segni"}
+                 "pulisci": "pulisci_segni", "correggi": "correggi"}
 
 valida = _lite_script("valida", "Valida",
                       "Controlla il budget: foglio «Controlli PDZ» e celle segnate.")
@@ -105,11 +106,15 @@ genera_triennale = _lite_script("triennale", "Genera triennale",
                                 "manca).")
 pulisci_segni = _lite_script("pulisci", "Pulisci segni",
                              "Toglie i segni (colore e nota) lasciati dai controlli.")
+correggi = _lite_script("correggi", "Correggi",
+                        "Applica le correzioni sicure: i totali che devono essere la SOMMA "
+                        "delle loro righe ricevono la formula; gli altri rilievi restano.")
 
 valida_da_excel = _classic_entry("valida", "Valida")
 alloca_da_excel = _classic_entry("alloca", "Alloca")
 triennale_da_excel = _classic_entry("triennale", "Genera triennale")
 pulisci_da_excel = _classic_entry("pulisci", "Pulisci segni")
+correggi_da_excel = _classic_entry("correggi", "Correggi")
 
 
-__all__ = ["alloca", "genera_triennale", "pulisci_segni", "valida"]
+__all__ = ["alloca", "correggi", "genera_triennale", "pulisci_segni", "valida"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from ..changeset import Changeset
 from ..channels.catalog import Catalog, default_catalog
@@ -25,7 +26,9 @@ from .model import MODE_LABELS, Mode, Model, allocation_channels, build_model
 from .refresh import refreshed_sums
 from .rules import RULES_SHEET, RuleSet, parse_rules, rules_sheet
 from .solver import solve
-from .writes import header_text, plan_writes
+from .summary_sheet import ALLOCATION_SHEET, allocation_sheet
+from .visible import column_widths, total_sums
+from .writes import header_text, new_column_positions, plan_writes
 
 
 class AllocationInfeasible(PdzError):
@@ -171,10 +174,18 @@ def allocation_changeset(grid: WorkbookGrid | None, plan: Plan, *, mode: Mode = 
     if grid is not None:
         for sheet, writes in refreshed_sums(grid, values).items():
             cells.setdefault(sheet, []).extend(writes)
-    cs = Changeset(cells=cells, summary=result.summary_lines())
+    added = new_column_positions(result.model, grid)
+    sums, updated = total_sums(updated, grid, added)
+    for sheet, writes in sums.items():
+        cells.setdefault(sheet, []).extend(writes)
+    cs = Changeset(cells=cells, column_widths=column_widths(updated, added, cells),
+                   summary=result.summary_lines())
     if write_rules:
         headers = channel_headers(plan, result.model.channels, catalog)
         cs.sheets.append(rules_sheet(rules.rules, headers))
         cs.summary.append(f"scritto il foglio «{RULES_SHEET}» con le regole predefinite "
                           f"({len(rules.rules)} righe)")
+    if cells or grid is None or grid.sheet(ALLOCATION_SHEET) is None:  # a second run of
+        cs.sheets.append(allocation_sheet(updated, result.channels,  # the same writes none
+                                          file_label=PurePath(plan.source).name))
     return cs, updated, result

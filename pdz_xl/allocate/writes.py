@@ -3,7 +3,9 @@
 Only cells whose value changes are written (a second run writes nothing). «vuote» never
 touches a typed cell; «tutto» and «anno-scorso» write the new amounts and clear the cells
 that no longer get anything. A table without channel columns gets them to the right of
-its last used column, with the channel's header (bold) on the header row.
+its last used column, with the channel's header on the header row in the style of the
+table's own header (the plan year's amount header), amounts in the style of the line's
+amount cell.
 """
 
 from __future__ import annotations
@@ -52,6 +54,13 @@ def new_column_positions(model: Model, grid: WorkbookGrid | None) -> dict[int, d
     return out
 
 
+def _header_source(table: Table, year: int) -> str:
+    """The header cell whose style new channel headers take: the plan year's amount column,
+    else the voce column."""
+    col = table.year_cols.get(year, table.label_col)
+    return f"{col_letters(col)}{table.header_row}"
+
+
 def _value(cents: int | None) -> object:
     return None if cents is None else to_decimal(cents)
 
@@ -67,10 +76,11 @@ def plan_writes(model: Model, split: dict[int, dict[str, int]], catalog: Catalog
     values: dict[str, dict[str, int | None]] = {}
     writes: dict[str, list[CellWrite]] = {}
 
-    def put(sheet: str, cell: str, cents: int | None, style: CellStyle = MONEY) -> None:
+    def put(sheet: str, cell: str, cents: int | None, style: CellStyle = MONEY,
+            style_from: str | None = None) -> None:
         values.setdefault(sheet, {})[cell] = cents
         writes.setdefault(sheet, []).append(CellWrite(cell=cell, value=_value(cents),
-                                                      style=style))
+                                                      style=style, style_from=style_from))
 
     allocated = {ln.id for ln in model.lines}
     lines: list[Line] = []
@@ -104,8 +114,10 @@ def plan_writes(model: Model, split: dict[int, dict[str, int]], catalog: Catalog
             cell = f"{col_letters(col)}{ln.row}"
             cells[code] = f"{ln.sheet}!{cell}"
             channels[code] = got.get(code) or None
-            if got.get(code):
-                put(ln.sheet, cell, got[code])
+            if got.get(code):  # a new column's cell looks like the line's amount cell
+                amount_ref = ln.amount_cells.get(plan.plan_year)
+                put(ln.sheet, cell, got[code],
+                    style_from=split_sheet_ref(amount_ref)[1] if amount_ref else None)
         lines.append(ln.model_copy(update={"channels": channels, "channel_cells": cells}))
     tables = []
     for t in plan.tables:
@@ -117,7 +129,8 @@ def plan_writes(model: Model, split: dict[int, dict[str, int]], catalog: Catalog
         for code, col in added.items():
             text = header_text(plan, code, catalog)
             writes.setdefault(t.sheet, []).append(
-                CellWrite(cell=f"{col_letters(col)}{t.header_row}", value=text, style=HEADER))
+                CellWrite(cell=f"{col_letters(col)}{t.header_row}", value=text, style=HEADER,
+                          style_from=_header_source(t, plan.plan_year)))
             cols.append(ChannelColumn(code=code, header=text, col=col))
         tables.append(t.model_copy(update={"channel_cols": cols}))
     codes = list(dict.fromkeys([*plan.channel_codes,

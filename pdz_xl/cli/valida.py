@@ -1,6 +1,6 @@
 """``pdz-xl valida``: check one or more workbooks; exit 0 clean, 1 errori, 2 unreadable.
 
-``valida FILE... [--json] [--scrivi [-o OUT]] [--pulisci] [--tolleranza EURO]``
+``valida FILE... [--json] [--scrivi [-o OUT]] [--pulisci] [--correggi] [--tolleranza EURO]``
 """
 
 from __future__ import annotations
@@ -31,14 +31,39 @@ if TYPE_CHECKING:
 def write_findings(file: Path, plan: Plan, findings: list[Finding], dest: Path, *,
                    clear: bool) -> None:
     """Write the report sheet and marks (or clear them) through the safe write path."""
+    from datetime import date
+
     from ..validate.sheet import clear_changeset, report_changeset
 
-    changeset = clear_changeset() if clear else report_changeset(plan, findings,
-                                                                 file_label=file.name)
+    changeset = clear_changeset() if clear else report_changeset(
+        plan, findings, file_label=file.name, generated_on=date.today().strftime("%d/%m/%Y"))
     result = write_workbook(file, changeset, None if dest == file else dest)
     typer.echo(written_message(result), err=True)
     for note in result.notes:
         typer.echo(f"  nota: {note}", err=True)
+
+
+def correct_file(file: Path, grid, plan: Plan, findings: list[Finding], dest: Path, config
+                 ) -> tuple[Path, Plan, list[Finding]]:
+    """Apply the mechanical fixes (backup when in place), say what changed, and return the
+    corrected workbook's path, Plan and findings (visti kept)."""
+    from ..io.xlsx_reader import read_workbook
+    from ..layout.detect import detect_plan
+    from ..validate import validate_plan
+    from ..validate.correct import corrections
+    from ..validate.sheet import REPORT_SHEET
+    from ..validate.visto import apply_visti, read_visti
+
+    fixes = corrections(findings)
+    for line in fixes.lines():
+        typer.echo(line, err=True)
+    if not fixes.applied:
+        return file, plan, findings
+    result = write_workbook(file, fixes.changeset, None if dest == file else dest)
+    typer.echo(written_message(result), err=True)
+    fixed = detect_plan(read_workbook(result.dest))
+    return result.dest, fixed, apply_visti(validate_plan(fixed, config),
+                                           read_visti(grid, REPORT_SHEET))
 
 
 def _destinations(files: list[Path], out: Path | None) -> dict[Path, Path]:
@@ -71,19 +96,28 @@ def register(app: typer.Typer) -> None:
                                      help="Toglie i segni e il foglio dei controlli."),
         out: Path = typer.Option(None, "--out", "-o", metavar="FILE|CARTELLA",
                                  help="Con --scrivi/--pulisci: file o cartella di uscita."),
+        correggi: bool = typer.Option(False, "--correggi",
+                                      help="Applica le correzioni sicure (un totale che "
+                                           "deve essere la SOMMA delle sue righe riceve la "
+                                           "formula), con una copia di sicurezza; gli altri "
+                                           "rilievi restano elencati."),
     ) -> None:
         """Controlla righe, totali, riepiloghi e canali e segnala ogni incongruenza."""
         from ..io.xlsx_reader import read_workbook
         from ..layout.detect import detect_plan
         from ..validate import config_for_grid, counts, validate_plan
         from ..validate.report import findings_json, findings_text
+        from ..validate.sheet import REPORT_SHEET
+        from ..validate.visto import apply_visti, read_visti
 
         if scrivi and pulisci:
             fail("--scrivi e --pulisci non vanno insieme: --scrivi scrive i controlli, "
                  "--pulisci li toglie.")
-        if out is not None and not (scrivi or pulisci):
+        if correggi and pulisci:
+            fail("--correggi e --pulisci non vanno insieme.")
+        if out is not None and not (scrivi or pulisci or correggi):
             fail("-o vale solo con --scrivi o --pulisci (senza, valida non scrive nulla).")
-        dests = _destinations(files, out) if scrivi or pulisci else {}
+        dests = _destinations(files, out) if scrivi or pulisci or correggi else {}
         code = EXIT_OK
         reports: list[dict] = []
         for file in files:
@@ -96,12 +130,22 @@ def register(app: typer.Typer) -> None:
                 code = EXIT_UNREADABLE
                 continue
             config = config_for_grid(grid, tolleranza)
-            findings = validate_plan(plan, config)
+            findings = apply_visti(validate_plan(plan, config),
+                                   read_visti(grid, REPORT_SHEET))
+            source = file
+            if correggi:
+                try:
+                    source, plan, findings = correct_file(file, grid, plan, findings,
+                                                          dests[file], config)
+                except PdzError as exc:
+                    error(exc.describe())
+                    code = EXIT_UNREADABLE
+                    continue
             if counts(findings)[0] and code == EXIT_OK:
                 code = EXIT_FINDINGS
             if scrivi or pulisci:
                 try:
-                    write_findings(file, plan, findings, dests[file], clear=pulisci)
+                    write_findings(source, plan, findings, dests[file], clear=pulisci)
                 except PdzError as exc:
                     error(exc.describe())
                     code = EXIT_UNREADABLE

@@ -46,17 +46,31 @@ _SPID_RE = re.compile(r'(?:\bid|:spid)="_x0000_s(\d+)"')
 _IDMAP_RE = re.compile(rb"<o:idmap\b[^>]*\bdata=\"([0-9, ]+)\"")
 
 
-def _shape(ref: str, shape_id: int) -> str:
-    """Our VML note shape for a cell (hidden until the pointer is over the cell)."""
+_NOTE_CHARS = 48  # characters per line of a note box 260pt wide (9pt Tahoma)
+
+
+def note_lines(text: str) -> int:
+    """Lines a note's text takes in its box (each paragraph wrapped)."""
+    return sum(max(1, -(-len(part) // _NOTE_CHARS)) for part in text.split("\n"))
+
+
+def _shape(ref: str, shape_id: int, text: str = "") -> str:
+    """Our VML note shape for a cell (hidden until the pointer is over the cell), tall
+    enough for its text."""
     row, col = parse_a1(ref)
+    lines = note_lines(text)
+    height = 12 * lines + 10  # points
+    rows = -(-height // 15)  # rows of 15pt the box spans
     return (f'<v:shape {_NS} id="_x0000_s{shape_id}" type="#_x0000_t202" '
-            'style="position:absolute;margin-left:80pt;margin-top:2pt;width:220pt;'
-            'height:80pt;z-index:1;visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">'
+            'style="position:absolute;margin-left:80pt;margin-top:2pt;width:260pt;'
+            f'height:{height}pt;z-index:1;visibility:hidden" fillcolor="#ffffe1" '
+            'o:insetmode="auto">'
             '<v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/>'
             '<v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto">'
             '<div style="text-align:left"></div></v:textbox>'
             '<x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
-            f'<x:Anchor>{col}, 15, {max(row - 2, 0)}, 2, {col + 3}, 15, {row + 3}, 16'
+            f'<x:Anchor>{col}, 15, {max(row - 2, 0)}, 2, {col + 5}, 15, '
+            f'{max(row - 2, 0) + rows}, 16'
             f'</x:Anchor><x:AutoFill>False</x:AutoFill><x:Row>{row - 1}</x:Row>'
             f'<x:Column>{col - 1}</x:Column></x:ClientData></v:shape>')
 
@@ -192,7 +206,7 @@ class SheetNotes:
             t.text = clean_text(text)
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
             if parse_a1(ref) not in drawn:
-                shapes.append(_shape(ref, next_id))
+                shapes.append(_shape(ref, next_id, text))
                 next_id += 1
                 while next_id in taken:
                     next_id += 1

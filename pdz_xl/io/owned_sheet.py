@@ -1,8 +1,8 @@
 """The XML of a sheet the product owns, rendered whole from an :class:`OwnedSheet`.
 
-Cells, styles (appended to styles.xml), column widths, merged ranges, freeze pane, tab
-colour, internal hyperlinks (``<hyperlink ref location>``: no relationship needed), and
-print settings, hidden columns and drop-down lists (:mod:`.owned_print`).
+Cells, styles (appended to styles.xml), column widths, row heights, autofilter, merged
+ranges, freeze pane, tab colour, internal hyperlinks (``<hyperlink ref location>``: no
+relationship needed), and print settings, hidden columns and drop-down lists (:mod:`.owned_print`).
 Notes and charts need parts of their own; the caller adds them once the sheet has a part.
 """
 
@@ -58,6 +58,9 @@ def _cells(root: etree._Element, sheet: OwnedSheet, styles: StyleBook) -> None:
                                      sheet=sheet.name)
         if previous is None or row != previous[0]:
             row_el = etree.SubElement(data, _M + "row", r=str(row))
+            if row in sheet.row_heights:
+                row_el.set("ht", f"{sheet.row_heights[row]:g}")
+                row_el.set("customHeight", "1")
         previous = (row, col)
         style = styles.xf_for(0, w.style) if w.style else None
         row_el.append(cell_element(f"{col_letters(col)}{row}", w, style))
@@ -92,6 +95,9 @@ def render_owned(sheet: OwnedSheet, styles: StyleBook) -> SheetDoc:
             parse_range(ref)  # refuses a malformed range
             etree.SubElement(merges, _M + "mergeCell", ref=ref.replace("$", "").upper())
         merges.set("count", str(len(sheet.merged)))
+    if sheet.autofilter:
+        parse_range(sheet.autofilter)  # refuses a malformed range
+        child(root, "autoFilter").set("ref", sheet.autofilter.replace("$", "").upper())
     for w in sheet.cells:
         if w.hyperlink:
             doc.set_hyperlink(w.cell, w.hyperlink.lstrip("#"),

@@ -66,6 +66,7 @@ from .owned_sheet import render_owned
 from .package import CT_WORKSHEET, NS_MAIN, WORKBOOK, Package, SheetEntry
 from .sheet_xml import SheetDoc, cell_element
 from .styles_append import StyleBook
+from .user_columns import set_column_widths
 from .workbook_xml import (
     add_sheet_entry,
     check_sheet_name,
@@ -169,6 +170,9 @@ class _Editor:
             self.remove_sheet(name)
         for sheet_name, writes in cs.cells.items():
             self.patch_cells(sheet_name, writes)
+        for sheet_name, widths in cs.column_widths.items():
+            doc = self.doc(self.entry(sheet_name))
+            doc.changed |= set_column_widths(doc.root, widths)
         if cs.marks is not None:
             records = apply_marks(marks, cs.marks)
             if records:
@@ -231,6 +235,9 @@ class _Editor:
                     sheet=entry.name, cell=ref)
             old = doc.find(ref)
             base = int(old.get("s", "0")) if old is not None else 0
+            if w.style_from:
+                source = doc.find(w.style_from.replace("$", "").upper())
+                base = int(source.get("s", "0")) if source is not None else base
             if old is not None and old.find(_M + "f") is not None:
                 self._unshare(doc, old)
                 self.formulas_touched = True

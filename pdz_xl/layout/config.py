@@ -48,7 +48,7 @@ CONFIG_SHEET = "_pdz"
 OWNED_SHEETS = frozenset(
     s.casefold() for s in
     ["_pdz", "_pdz_segni", "Controlli PDZ", "Triennale PDZ", "Regole PDZ", "Proiezioni PDZ",
-     "Canali PDZ", "Confronto PDZ"]
+     "Canali PDZ", "Confronto PDZ", "Allocazione PDZ"]
 )
 CONFIG_HEADER = ("Chiave", "Valore", "Sicurezza", "Alternative considerate", "Perché")
 

@@ -102,8 +102,8 @@ def _channels(ck: Checker) -> None:
         else:
             ck.add("PDZ403", first_cell.get(code),
                    f"{holds} ma le righe ne usano {format_eur(used)}: restano "
-                   f"{format_eur(-diff)} non assegnati.", path=[code], difference=diff,
-                   expected=have, found=used,
+                   f"{format_eur(-diff)} non assegnati.", path=[code], difference=-diff,
+                   expected=used, found=have,
                    category="arrotondamento" if rounding else None)
 
 

@@ -8,24 +8,40 @@ passes one, so the same workbook gives the same bytes.
 
 from __future__ import annotations
 
-from ..cells import quote_sheet, split_sheet_ref
-from ..changeset import MARK_FILLS, CellStyle, CellWrite, Changeset, Mark, OwnedSheet
+from ..cells import col_letters, quote_sheet, split_sheet_ref
+from ..changeset import (
+    MARK_FILLS,
+    CellStyle,
+    CellWrite,
+    Changeset,
+    ListValidation,
+    Mark,
+    OwnedSheet,
+    PageSetup,
+)
 from ..findings import Finding
 from ..money import EUR_PLAIN_FORMAT, to_decimal
 from ..plan import Plan
+from ..plurals import plural
 from .engine import counts
 from .report import counts_words, group_of, ranked, rounding_count
+from .visto import REASON_HEADER, VISTO_HEADER
 
 REPORT_SHEET = "Controlli PDZ"
-HEADER_ROW = 4
+HEADER_ROW = 6
 HEADERS = ["Codice", "Gravità", "Categoria", "Cella", "Percorso", "Messaggio", "Differenza €",
-           "Correzione proposta"]
-_HEAD = CellStyle(bold=True, fill="D9E1F2")
-_LINK = CellStyle(font_color="0563C1")
+           "Correzione proposta", VISTO_HEADER, REASON_HEADER]
+WIDTHS = {"A": 9, "B": 9, "C": 15, "D": 26, "E": 34, "F": 70, "G": 16, "H": 40, "I": 8,
+          "J": 30}
+_HEAD = CellStyle(bold=True, fill="D9E1F2", wrap=True)
+_LINK = CellStyle(font_color="0563C1", wrap=True)
 _WRAP = CellStyle(wrap=True)
 _MONEY = CellStyle(number_format=EUR_PLAIN_FORMAT)
+_SEEN_FILL = "D9D9D9"
 _GROUP_FILL = {"errore": MARK_FILLS["errore"], "avviso": MARK_FILLS["avviso"],
-               "arrotondamento": "E2EFDA"}
+               "arrotondamento": MARK_FILLS["avviso"]}
+"""The same colours as the marks on the cells: rounding is an avviso, yellow in both."""
+_LINE_POINTS = 15.0
 
 
 def link_target(cell: str) -> str:
@@ -34,23 +50,50 @@ def link_target(cell: str) -> str:
     return f"{quote_sheet(sheet)}!{ref}"
 
 
-def _row(row: int, f: Finding) -> list[CellWrite]:
+def _lines(text: str, width: float) -> int:
+    """Lines ``text`` wraps to in a column ``width`` characters wide (a margin for the
+    proportional font, so LibreOffice and Excel both fit it)."""
+    per_line = max(int(width * 1.05) - 2, 8)
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def _row(row: int, f: Finding) -> tuple[list[CellWrite], float]:
+    """The cells of one finding and the row height they need."""
+    fill = _SEEN_FILL if f.visto is not None else _GROUP_FILL[group_of(f)]
+    path = " / ".join(f.path)
+    fix = f"{f.fix.description} in {f.fix.cell}" if f.fix is not None else ""
     cells = [
         CellWrite(cell=f"A{row}", value=f.code),
-        CellWrite(cell=f"B{row}", value=f.severity,
-                  style=CellStyle(fill=_GROUP_FILL[group_of(f)])),
+        CellWrite(cell=f"B{row}", value=f.severity, style=CellStyle(fill=fill)),
         CellWrite(cell=f"C{row}", value=f.category),
         CellWrite(cell=f"D{row}", value=f.cell or "",
                   hyperlink=link_target(f.cell) if f.cell else None,
                   style=_LINK if f.cell else None),
-        CellWrite(cell=f"E{row}", value=" / ".join(f.path)),
+        CellWrite(cell=f"E{row}", value=path, style=_WRAP),
         CellWrite(cell=f"F{row}", value=f.message, style=_WRAP),
     ]
     if f.difference is not None:
         cells.append(CellWrite(cell=f"G{row}", value=to_decimal(f.difference), style=_MONEY))
-    if f.fix is not None:
-        cells.append(CellWrite(cell=f"H{row}", value=f"{f.fix.description} in {f.fix.cell}",
-                               style=_WRAP))
+    if fix:
+        cells.append(CellWrite(cell=f"H{row}", value=fix, style=_WRAP))
+    if f.visto is not None:
+        cells.append(CellWrite(cell=f"I{row}", value="sì"))
+        if f.visto:
+            cells.append(CellWrite(cell=f"J{row}", value=f.visto, style=_WRAP))
+    lines = max(_lines(f.message, WIDTHS["F"]), _lines(fix, WIDTHS["H"]),
+                _lines(path, WIDTHS["E"]), _lines(f.cell or "", WIDTHS["D"]),
+                _lines(f.visto or "", WIDTHS["J"]))
+    return cells, lines * _LINE_POINTS + 3
+
+
+def _legend(row: int) -> list[CellWrite]:
+    """The colours of the marks, as on the cells."""
+    items = [("errore", MARK_FILLS["errore"]), ("avviso", MARK_FILLS["avviso"]),
+             ("arrotondamento (avviso)", MARK_FILLS["avviso"]), ("visto", _SEEN_FILL)]
+    cells = [CellWrite(cell=f"A{row}", value="Legenda:", style=CellStyle(bold=True))]
+    for k, (text, fill) in enumerate(items):
+        col = "CDEF"[k]
+        cells.append(CellWrite(cell=f"{col}{row}", value=text, style=CellStyle(fill=fill)))
     return cells
 
 
@@ -58,25 +101,57 @@ def report_sheet(plan: Plan, findings: list[Finding], *, file_label: str | None 
                  generated_on: str | None = None) -> OwnedSheet:
     """One row per finding (errors, then warnings, then rounding), linked to its cell."""
     errori, avvisi = counts(findings)
-    rounding = rounding_count(findings)
+    rounding = rounding_count([f for f in findings if f.visto is None])
+    seen = sum(1 for f in findings if f.visto is not None)
+    name = file_label or plan.source
+    checked = f"File controllato: {name}" + (f" – controllo del {generated_on}"
+                                              if generated_on else "")
     counts_text = (f"Anno del piano {plan.plan_year}: "
                    f"{counts_words(errori, avvisi, rounding)}"
-                   + (f" – controllo del {generated_on}" if generated_on else ""))
-    cells = [CellWrite(cell="A1", value=f"Controlli PDZ – {file_label or plan.source}",
+                   + (f"; {plural(seen, 'visto', 'visti')} (elencati, non contati)"
+                      if seen else ""))
+    cells = [CellWrite(cell="A1", value=f"Controlli PDZ – {name}",
                        style=CellStyle(bold=True, font_size=13)),
-             CellWrite(cell="A2", value=counts_text)]
-    cells += [CellWrite(cell=f"{chr(65 + i)}{HEADER_ROW}", value=h, style=_HEAD)
+             CellWrite(cell="A2", value=checked),
+             CellWrite(cell="A3", value=counts_text),
+             CellWrite(cell="A4", value="Per accettare un rilievo noto: «sì» nella colonna "
+                                        "Visto e il motivo accanto; resta elencato ma non "
+                                        "è più contato (stesso codice, cella e importo).")]
+    cells += _legend(5)
+    cells += [CellWrite(cell=f"{col_letters(i + 1)}{HEADER_ROW}", value=h, style=_HEAD)
               for i, h in enumerate(HEADERS)]
+    heights: dict[int, float] = {}
     if not findings:
         cells.append(CellWrite(cell=f"A{HEADER_ROW + 1}",
                                value="Nessun rilievo: il budget è coerente.",
                                style=CellStyle(bold=True)))
     for row, f in enumerate(ranked(findings), start=HEADER_ROW + 1):
-        cells += _row(row, f)
+        row_cells, height = _row(row, f)
+        cells += row_cells
+        heights[row] = height
+    last = HEADER_ROW + max(len(findings), 1)
+    end = col_letters(len(HEADERS))
     return OwnedSheet(name=REPORT_SHEET, cells=cells, freeze=f"A{HEADER_ROW + 1}",
-                      tab_color="C00000",
-                      column_widths={"A": 9, "B": 9, "C": 15, "D": 30, "E": 45, "F": 90,
-                                     "G": 16, "H": 40})
+                      tab_color="C00000", column_widths=dict(WIDTHS), row_heights=heights,
+                      autofilter=f"A{HEADER_ROW}:{end}{last}",
+                      validations=[ListValidation(cells=f"I{HEADER_ROW + 1}:I{last + 200}",
+                                                  options=["sì", "no"],
+                                                  prompt="«sì»: rilievo visto e accettato; "
+                                                         "scrivere il motivo accanto.")],
+                      page=PageSetup(orientation="landscape", fit_width=1, fit_height=0,
+                                     print_titles=f"{HEADER_ROW}:{HEADER_ROW}",
+                                     footer="&L" + _escape(name) + "&RPagina &P di &N"))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def marks_nothing(f: Finding) -> bool:
+    """Findings that point at a cell which is not wrong get no mark there: what is left
+    of a channel (PDZ403) is listed in the report, its revenue item is right; a finding
+    marked «visto» is accepted."""
+    return f.category == "residuo" or f.visto is not None
 
 
 def marks_for(findings: list[Finding]) -> list[Mark]:
@@ -84,7 +159,7 @@ def marks_for(findings: list[Finding]) -> list[Mark]:
     joined by the write path into one note. An errore wins the fill over an avviso."""
     marks = [Mark(sheet=split_sheet_ref(f.cell)[0], cell=split_sheet_ref(f.cell)[1],
                   note=f"{f.code} {f.severity}: {f.message}", severity=f.severity)
-             for f in findings if f.cell]
+             for f in findings if f.cell and not marks_nothing(f)]
     return sorted(marks, key=lambda m: m.severity != "errore")
 
 

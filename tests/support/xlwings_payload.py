@@ -192,6 +192,9 @@ def apply_actions(src: Path, actions: list[dict], dest: Path) -> list[str]:
         elif func == "setColumnWidth":
             for c in range(c0, c0 + (cols or 1)):
                 ws.column_dimensions[get_column_letter(c)].width = args[0]
+        elif func == "setRowHeight":
+            for r in range(r0, r0 + (rows or 1)):
+                ws.row_dimensions[r].height = args[0]
         elif func == "rangeMerge":
             ws.merge_cells(start_row=r0, start_column=c0, end_row=r0 + rows - 1,
                            end_column=c0 + cols - 1)

@@ -28,6 +28,10 @@ Public Sub PdzPulisci(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import udfs.scripts; udfs.scripts.pulisci_da_excel()"
 End Sub
 
+Public Sub PdzCorreggi(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import udfs.scripts; udfs.scripts.correggi_da_excel()"
+End Sub
+
 Public Sub PdzImportaFunzioni(control As IRibbonControl)
     ' UDF module from the "UDF MODULES" key (pdz_xl.conf sheet or user file)
     If HasWorkbook() Then ImportPythonUDFs
