@@ -38,3 +38,95 @@ def test_batch_final_line_agrees_in_number():
 
 BAD_AGREEMENT = re.compile(r"(?<![\d.,])1 (righe|errori|avvisi|puliti|non elaborati|voci|"
                            r"totali|canali|gruppi|arrotondamenti|celle|tabelle)\b")
+
+
+# ------------------------------------------------------------- channel names, leggi, demo
+import shutil  # noqa: E402
+
+import openpyxl  # noqa: E402
+import pytest  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from pdz_xl.channels.display import channel_labels  # noqa: E402
+from pdz_xl.cli.app import app  # noqa: E402
+from pdz_xl.io.load import load_plan  # noqa: E402
+from pdz_xl.io.xlsx_reader import read_workbook  # noqa: E402
+from pdz_xl.layout.detect import detect_plan  # noqa: E402
+from tests.support.oracles import REPO  # noqa: E402
+
+SAMPLES = ("piano_operativo_2018.xlsx", "piano_programma_2021.xlsx")
+runner = CliRunner()
+
+
+def _word(code: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w]){re.escape(code)}(?![\w])")
+
+
+def _internal_codes(path) -> tuple[set[str], list[str]]:
+    """The codes a user must not read for this workbook (every channel whose name in the
+    workbook is not its code: FSR where the 2018 document says FRS, AVANZO_VINCOLATO...),
+    and the workbook's own texts that hold one («Azione 2: Gestione FSR»)."""
+    grid = read_workbook(path)
+    plan = detect_plan(grid)
+    texts = {" ".join(c.value.split()) for sh in grid.sheets for cells in sh.rows.values()
+             for c in cells.values() if isinstance(c.value, str)}
+    codes = {code for code, label in channel_labels(plan).items()
+             if "_" in code or not _word(code).search(label)}
+    return codes, [t for t in texts if any(_word(c).search(t) for c in codes)]
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_no_internal_channel_code_in_what_a_user_reads(name, tmp_path):
+    src = tmp_path / name
+    shutil.copy(REPO / "workbooks" / name, src)
+    codes, own = _internal_codes(src)
+    assert codes  # each sample has channels named otherwise than their code
+    runs = [["leggi", str(src)], ["valida", str(src)],
+            ["alloca", str(src), "-o", str(tmp_path / "alloca.xlsx")],
+            ["triennale", str(src), "-o", str(tmp_path / "triennale.xlsx")]]
+    for args in runs:
+        res = runner.invoke(app, args, env={"COLUMNS": "250"})  # the workbook's texts whole
+        assert res.exit_code in (0, 1), (args, res.output)
+        text = res.output
+        for t in sorted(own, key=len, reverse=True):
+            text = text.replace(t, "")
+        found = sorted(c for c in codes if _word(c).search(text))
+        assert not found, (args[0], found)
+        assert "triennale_costi" not in text and "risolutore ortools" not in text
+        assert not BAD_AGREEMENT.search(text), (args[0], BAD_AGREEMENT.search(text))
+    # --json keeps the codes
+    res = runner.invoke(app, ["leggi", str(src), "--json"])
+    assert any(re.search(rf'"{re.escape(c)}"', res.output) for c in codes)
+
+
+def test_2018_channel_is_named_frs_as_the_workbook_writes_it():
+    labels = channel_labels(load_plan(REPO / "workbooks" / "piano_operativo_2018.xlsx"))
+    assert labels["FSR"] == "FRS"
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_leggi_lists_every_line_with_its_cell(name):
+    path = REPO / "workbooks" / name
+    plan = load_plan(path)
+    res = runner.invoke(app, ["leggi", str(path)], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    rows = [ln for ln in res.output.splitlines() if re.match(r"[A-Z]{1,3}[0-9]+ ", ln)]
+    assert len(rows) == len(plan.lines) and len(plan.lines) > 100
+    cells = [ln.split()[0] for ln in rows]
+    assert cells == [line.cell.split("!")[-1] for line in plan.lines]
+    assert all(len(ln) <= 80 for ln in res.output.splitlines() if ln in rows)
+    first = plan.lines[0]
+    assert first.sheet in res.output and first.voce in res.output
+    res = runner.invoke(app, ["leggi", str(path), "--righe", "5"], env={"COLUMNS": "80"})
+    rows = [ln for ln in res.output.splitlines() if re.match(r"[A-Z]{1,3}[0-9]+ ", ln)]
+    assert len(rows) == 5 and f"5 di {len(plan.lines)}" in res.output
+
+
+def test_demo_writes_the_triennial_sheet(tmp_path):
+    res = runner.invoke(app, ["demo", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    for name in SAMPLES:
+        wb = openpyxl.load_workbook(tmp_path / name)
+        assert "Triennale PDZ" in wb.sheetnames and "Controlli PDZ" in wb.sheetnames
+        title = wb["Triennale PDZ"]["A1"].value
+        assert isinstance(title, str) and "TRIENNALE" in title.upper()

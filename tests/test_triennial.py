@@ -161,7 +161,7 @@ def test_2021_defaults_avanzo_only_in_year_1_and_labels_without_years(out2021):
         assert revenues[code].projection.rule == "solo_anno1"
     assert [r.label for r in data.revenues] == [
         "Avanzo gestionale vincolato", "Avanzo gestionale - non vincolato", "FNPS", "FSOL",
-        "FSR", "Comuni", "ALTRI FONDI PROGETTUALI", "ATS"]
+        "FSR", "Comuni", "ALTRI FONDI PROGETTUALI", "FONDI ATS"]  # the column header
     assert revenues["FNPS"].years == [45_500_000] * 3
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..channels.display import channel_label, channel_labels
 from ..money import format_eur
 from ..plan import Line
 from ..plurals import plural, word
@@ -21,6 +22,7 @@ class ChannelShort:
     disponibile: int
     short: int
     lines: list[Line] = field(default_factory=list)
+    label: str = ""  # the name the workbook gives it (the code when empty)
 
 
 @dataclass
@@ -64,7 +66,7 @@ def _names(lines: list[Line]) -> str:
 
 
 def _channel_text(c: ChannelShort) -> str:
-    text = (f"canale {c.code}: dispone di {format_eur(c.disponibile)}, mancano "
+    text = (f"canale {c.label or c.code}: dispone di {format_eur(c.disponibile)}, mancano "
             f"{format_eur(c.short)}")
     if c.lines:
         text += (f"; {word(len(c.lines), 'lo usa', 'lo usano')} "
@@ -78,10 +80,12 @@ def _line_text(p: LineProblem) -> str:
 
 def explain(model: Model, shortfall: Shortfall) -> Explanation:
     """The Explanation of a model's shortfall."""
+    names = channel_labels(model.plan)
     channels = [ChannelShort(code=model.channels[j],
                              disponibile=model.available.get(model.channels[j], 0),
                              short=cents,
-                             lines=[model.lines[i] for i in shortfall.channel_lines.get(j, [])])
+                             lines=[model.lines[i] for i in shortfall.channel_lines.get(j, [])],
+                             label=channel_label(model.plan, model.channels[j], labels=names))
                 for j, cents in sorted(shortfall.channel_short.items())]
     no_arc = set(shortfall.no_arc_lines)
     lines = [LineProblem(model.lines[i], cents,
@@ -92,7 +96,8 @@ def explain(model: Model, shortfall: Shortfall) -> Explanation:
     p = model.problem
     for a in shortfall.bad_arcs:
         ln, code = model.lines[int(p.arc_line[a])], model.channels[int(p.arc_channel[a])]
-        conflicts.append(f"riga «{ln.voce}» ({ln.cell}), canale {code}: la quota minima "
+        name = channel_label(model.plan, code, labels=names)
+        conflicts.append(f"riga «{ln.voce}» ({ln.cell}), canale «{name}»: la quota minima "
                          "supera la massima o l'importo della riga")
     for i, cents in sorted(shortfall.line_excess.items()):
         ln = model.lines[i]

@@ -25,6 +25,7 @@ from typing import Literal
 import numpy as np
 
 from ..channels.catalog import Catalog
+from ..channels.display import channel_label, channel_labels
 from ..plan import Line, Plan
 from ..plurals import plural
 from ..validate.revenue import available_by_channel
@@ -66,8 +67,9 @@ class Model:
             return "la sua tabella non ha colonne di canali riconosciute"
         idx = [self.channels.index(c) for c in cols]
         if not self.decisions.allowed[i, idx].any():
+            names = channel_labels(self.plan)
             return ("le regole non ammettono nessuno dei canali della sua tabella ("
-                    + ", ".join(cols) + ")")
+                    + ", ".join(channel_label(self.plan, c, labels=names) for c in cols) + ")")
         return "i canali ammessi hanno già la cella compilata"
 
 

@@ -9,7 +9,6 @@ import typer
 
 from ..errors import PdzError
 from .common import fail
-from .leggi import describe_plan
 
 SAMPLES = ("piano_operativo_2018.xlsx", "piano_programma_2021.xlsx")
 
@@ -21,11 +20,13 @@ def samples_dir() -> Path:
 
 def run_demo(out: Path) -> int:
     """Copy the samples into ``out`` and run the whole job on the copies: read, allocate
-    the lines without a split, validate, write the report sheet and the marks."""
+    the lines without a split, generate the triennial sheets, validate, write the report
+    sheet and the marks."""
     from ..io.xlsx_patch import apply_changeset
     from ..io.xlsx_reader import read_workbook
     from ..layout.detect import detect_plan
     from ..pipeline import run_steps
+    from .plan_view import describe_plan
 
     src = samples_dir()
     missing = [s for s in SAMPLES if not (src / s).exists()]
@@ -39,15 +40,16 @@ def run_demo(out: Path) -> int:
         try:
             grid = read_workbook(target)
             plan = detect_plan(grid)
-            for line in describe_plan(plan):
+            for line in describe_plan(plan, grid):
                 typer.echo(line)
-            outcome = run_steps(grid, plan, ("alloca", "valida"))
+            outcome = run_steps(grid, plan, ("alloca", "triennale", "valida"))
             apply_changeset(target, outcome.changeset, target, backup=False)
         except PdzError as exc:
             fail(exc)
         for line in outcome.changeset.summary:
             typer.echo(f"  {line}")
-        typer.echo(f"risultato scritto in {target} (fogli «Controlli PDZ» e segni sulle celle)")
+        sheets = ", ".join(f"«{s.name}»" for s in outcome.changeset.sheets)
+        typer.echo(f"risultato scritto in {target} (fogli {sheets} e segni sulle celle)")
     return 0
 
 

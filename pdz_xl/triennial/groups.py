@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..channels.catalog import default_catalog, normalise_label, split_year
+from ..channels.display import channel_label, channel_labels
 from ..money import Cents, format_eur
 from ..plan import Line, Plan, StatedTotal
 from .model import Flag, Per, Ref, Source, Year1Mode
@@ -172,7 +173,8 @@ def year1_source(group: CostGroup, plan: Plan, per: Per, mode: Year1Mode,
 
 def revenue_channels(plan: Plan, year: int | None = None) -> list[Channel]:
     """Channels of the revenue table for ``year`` (the plan year), in table order; labels
-    without the year words of the plan's table («FNPS 2021» -> «FNPS»)."""
+    without the year words of the plan's table («FNPS 2021» -> «FNPS»): the channel's one
+    revenue item, else the name the workbook gives the channel (its column header)."""
     year = plan.plan_year if year is None else year
     out: dict[str, Channel] = {}
     labels: dict[str, list[str]] = {}
@@ -192,9 +194,11 @@ def revenue_channels(plan: Plan, year: int | None = None) -> list[Channel]:
         if cell is not None and amount is not None:
             ch.refs.append((cell, sign, sign * amount))
             ch.amount += sign * amount
+    shown = channel_labels(plan)
     for code, ch in out.items():
         names = labels.get(code, [])
-        ch.label = strip_years(names[0]) if len(names) == 1 else code.replace("_", " ")
+        ch.label = strip_years(names[0] if len(names) == 1
+                               else channel_label(plan, code, labels=shown))
     return list(out.values())
 
 

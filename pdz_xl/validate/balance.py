@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..channels.catalog import default_catalog
+from ..channels.display import channel_label
 from ..money import format_eur
 from ..plan import Plan
 from .engine import Checker, signed_eur
@@ -91,8 +92,8 @@ def _channels(ck: Checker) -> None:
         if diff == 0:
             continue
         rounding = ck.is_rounding(diff)
-        name = code if catalog.label(code) == code else f"{code} ({catalog.label(code)})"
-        holds = f"il canale {name} dispone di {format_eur(have)}{_origin(plan, code)}"
+        name = channel_label(plan, code, catalog)
+        holds = f"il canale «{name}» dispone di {format_eur(have)}{_origin(plan, code)}"
         if used > have:
             ck.add("PDZ402", first_cell.get(code),
                    f"{holds} ma le righe gliene assegnano {format_eur(used)}: oltre di "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..channels.display import channel_label
 from ..money import format_eur
 from ..plan import Line
 from .engine import Checker
@@ -85,5 +86,6 @@ def _negative(ck: Checker, ln: Line) -> None:
     for code, v in ln.channels.items():
         if v is not None and v < 0:
             ck.add("PDZ104", ln.channel_cells[code],
-                   f"la riga «{ln.voce}» ha un importo negativo sul canale {code}: "
+                   f"la riga «{ln.voce}» ha un importo negativo sul canale "
+                   f"«{channel_label(ck.plan, code, ck.config.catalog)}»: "
                    f"{format_eur(v)}.", path=ln.path, found=v)

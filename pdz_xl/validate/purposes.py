@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..channels.catalog import default_catalog
+from ..channels.display import channel_label
 from ..money import format_eur
 from .engine import Checker
 
@@ -40,7 +41,8 @@ def check(ck: Checker) -> None:
                    f"il foglio «Regole PDZ» lo ammette solo per: {_purposes(rules, code)}")
             fund = "del fondo vincolato" if catalog.is_restricted(code) else "del canale"
             ck.add("PDZ404", ln.channel_cells[code],
-                   f"la riga «{ln.voce}» usa {format_eur(v)} {fund} {code}, ma "
+                   f"la riga «{ln.voce}» usa {format_eur(v)} {fund} "
+                   f"«{channel_label(ck.plan, code, catalog)}», ma "
                    f"{why}.", path=ln.path, difference=v, expected=0, found=v,
                    related=[decision.rule] if decision.rule else [])
 

@@ -9,6 +9,7 @@ JSON contract (names never change; amounts are decimal strings, ``"-100000.00"``
 
 from __future__ import annotations
 
+from ..channels.display import channel_labels
 from ..findings import Finding
 from ..plan import Plan
 from ..plurals import plural
@@ -60,6 +61,7 @@ def summary_line(name: str, findings: list[Finding]) -> str:
 def findings_text(plan: Plan, findings: list[Finding]) -> list[str]:
     """Lines for the terminal: a summary, then errors, warnings and rounding apart."""
     out = [summary_line(plan.source, findings)]
+    names = channel_labels(plan)  # a channel's path shows its name, never its code
     for key, title in _GROUPS:
         group = [f for f in findings if group_of(f) == key]
         if not group:
@@ -67,7 +69,7 @@ def findings_text(plan: Plan, findings: list[Finding]) -> list[str]:
         out.append(f"  {title}:")
         for f in group:
             where = f.cell or "-"
-            path = f"  [{' / '.join(f.path)}]" if f.path else ""
+            path = f"  [{' / '.join(names.get(p, p) for p in f.path)}]" if f.path else ""
             out.append(f"    {f.code} {where}{path}")
             out.append(f"        {f.message}")
             if f.fix is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..channels.display import channel_label
 from ..findings import Fix
 from ..formula_locale import display_formula
 from ..formula_refs import Area, sum_areas, sum_formula
@@ -189,5 +190,6 @@ def _channel_totals(ck: Checker, t: StatedTotal, lines: list[Line]) -> None:
             continue
         expected = sum(ln.channels.get(code) or 0 for ln in lines)
         ck.compare("PDZ201", t.channel_cells[code], stated, expected,
-                   f"«{t.label}», canale {code}, dichiara", path=t.path,
+                   f"«{t.label}», canale «{channel_label(ck.plan, code, ck.config.catalog)}», "
+                   "dichiara", path=t.path,
                    against="le sue righe sommano")
