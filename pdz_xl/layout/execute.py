@@ -67,10 +67,16 @@ class _Groups(dict):
         return self.path(refs)[0]
 
     def path(self, refs: tuple[GroupRef, ...]) -> tuple[list[Group], list[str]]:
+        groups, labels = self.shared_path(refs)
+        return list(groups), list(labels)
+
+    def shared_path(self, refs: tuple[GroupRef, ...]) -> tuple[list[Group], list[str]]:
+        """Like :meth:`path`, the same two lists for every line of the path (lines never
+        change them: about 200 bytes a line less)."""
         key = tuple(id(r) for r in refs)
         hit = self.paths.get(key)
         if hit is not None:
-            return list(hit[0]), list(hit[1])
+            return hit
         out = []
         for ref in refs:
             g = self.get(id(ref))
@@ -78,8 +84,8 @@ class _Groups(dict):
                 g = self[id(ref)] = Group(level=ref.level, label=ref.label,
                                           number=ref.number, text=ref.text, cell=ref.cell)
             out.append(g)
-        self.paths[key] = (out, path_of(out))
-        return list(out), path_of(out)
+        hit = self.paths[key] = (out, path_of(out))
+        return hit
 
 
 def execute_layout(layout: WorkbookLayout, rt: Runtime, catalog: Catalog,
@@ -178,7 +184,7 @@ def _cost_table(t: TableLayout, sheet: SheetGrid, rt: Runtime, plan_year: int,
         rd = data.get(role.row)
         if role.role == ROW_LINE:
             last = role.row
-            g, labels = groups.path(role.path)
+            g, labels = groups.shared_path(role.path)
             if long:
                 ll = long_lines[role.row]
                 amounts_ = {(k or plan_year): v for k, v in ll.amounts.items()}
