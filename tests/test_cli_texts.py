@@ -130,3 +130,34 @@ def test_demo_writes_the_triennial_sheet(tmp_path):
         assert "Triennale PDZ" in wb.sheetnames and "Controlli PDZ" in wb.sheetnames
         title = wb["Triennale PDZ"]["A1"].value
         assert isinstance(title, str) and "TRIENNALE" in title.upper()
+
+
+# ------------------------------------------------------------------ rigenera at 80 columns
+LINES_PER_FILE = 8  # name and output (long paths fold: 2 lines each), 3 steps, 1 note
+
+
+def test_rigenera_stays_short_at_80_columns(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "budget"
+    folder.mkdir()
+    for name in SAMPLES:
+        shutil.copy(REPO / "workbooks" / name, folder / name)
+    (folder / "rotto.xlsx").write_bytes(b"PK\x03\x04rotto")
+    proc = subprocess.run([sys.executable, "-m", "pdz_xl.cli.app", "rigenera", str(folder),
+                           "--alloca", "--triennale", "-o", str(tmp_path / "out")],
+                          capture_output=True, text=True, env={**os.environ, "COLUMNS": "80"})
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert all(len(ln) <= 80 for ln in lines), max(lines, key=len)
+    starts = [i for i, ln in enumerate(lines) if ln.startswith(str(folder))]
+    assert len(starts) == 3  # one block per file, after the table
+    ends = [*starts[1:], len(lines) - 2]  # the «dettagli» line and the final line close
+    for start, end in zip(starts, ends, strict=True):
+        assert end - start <= LINES_PER_FILE, lines[start:end]
+    assert any("alloca (+" in ln and "dettagli)" in ln for ln in lines)
+    assert lines[-1] == ("3 file: 1 pulito, 1 con errori, 1 non elaborato "
+                         "(7 errori, 8 avvisi)")
+    assert proc.stderr == ""  # no progress bar when stderr is not a terminal
