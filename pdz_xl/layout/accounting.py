@@ -47,7 +47,7 @@ def account(plan: Plan, layout: WorkbookLayout, rt: Runtime, amounts: AmountRead
         sheet = rt.grids.get(sl.name)
         if sheet is None:
             continue
-        taken: set[tuple[int, int]] = set()
+        taken: dict[int, set[int]] = {}
         ignored: dict[int, list[tuple[int, int]]] = {}  # table idx -> cells in ignored cols
         for ti, t in enumerate(sl.tables):
             _taken_by(t, sheet, rt, taken, ignored.setdefault(ti, []))
@@ -58,56 +58,48 @@ def account(plan: Plan, layout: WorkbookLayout, rt: Runtime, amounts: AmountRead
     _repeated_lines(plan, layout, rt, amounts)
 
 
-def _taken_by(t: TableLayout, sheet: SheetGrid, rt: Runtime, taken: set,
+def _taken_by(t: TableLayout, sheet: SheetGrid, rt: Runtime, taken: dict[int, set[int]],
               ignored: list[tuple[int, int]]) -> None:
-    """The cells a table accounts for; numbers in its ignored columns go to ``ignored``."""
+    """The cells a table accounts for (``taken``: row -> columns); numbers in its ignored
+    columns go to ``ignored``. Whole rows at a time: set operations on the row's columns."""
+    span = set(range(t.first_col, t.last_col + 1))
     for r in t.header_rows:
-        for c in sheet.rows.get(r, {}):
-            if t.first_col <= c <= t.last_col:
-                taken.add((r, c))
-    value_cols = [c for c, role in t.columns.items() if role.is_value]
-    skip_cols = [c for c, role in t.columns.items() if role.role in (COL_IGNORE,)]
-    quiet_cols = [c for c, role in t.columns.items()
-                  if role.role in (COL_CODE, COL_UNKNOWN, COL_TRIENNIO) or not role.is_value]
-    if t.kind == KIND_IGNORE:
-        for r in range(t.first_row, t.last_row + 1):
-            for c in sheet.rows.get(r, {}):
-                if t.first_col <= c <= t.last_col:
-                    taken.add((r, c))
-        return
-    if t.kind != KIND_COST:
-        for r in range(t.first_row, t.last_row + 1):
-            cells = sheet.rows.get(r)
-            if not cells:
-                continue
-            for c in cells:
-                if t.first_col <= c <= t.last_col:
-                    if c in skip_cols and _is_number(cells[c].value):
-                        ignored.append((r, c))
-                    taken.add((r, c))
-        return
-    rows_of_role: dict[int, str] = {}
-    for role in t.rows:
-        rows_of_role[role.row] = role.role
-        for extra in role.rows:
-            rows_of_role[extra] = role.role
+        cells = sheet.rows.get(r)
+        if cells:
+            taken.setdefault(r, set()).update(cells.keys() & span)
+    value_cols = {c for c, role in t.columns.items() if role.is_value}
+    skip_cols = {c for c, role in t.columns.items() if role.role in (COL_IGNORE,)}
+    quiet_cols = {c for c, role in t.columns.items()
+                  if role.role in (COL_CODE, COL_UNKNOWN, COL_TRIENNIO) or not role.is_value}
+    if t.kind == KIND_COST:
+        rows_of_role: dict[int, str] = {}
+        for role in t.rows:
+            rows_of_role[role.row] = role.role
+            for extra in role.rows:
+                rows_of_role[extra] = role.role
+        counted = (ROW_LINE, ROW_TOTAL, ROW_HEADING, ROW_PART)
+        on_lines = skip_cols | quiet_cols | value_cols  # labels, codes, amounts
+        elsewhere = skip_cols | quiet_cols  # unknown columns have their own note
     for r in range(t.first_row, t.last_row + 1):
         cells = sheet.rows.get(r)
         if not cells:
             continue
+        cols = cells.keys() & span
+        if t.kind == KIND_IGNORE:
+            taken.setdefault(r, set()).update(cols)
+            continue
+        for c in cols & skip_cols:
+            if _is_number(cells[c].value):
+                ignored.append((r, c))
+        if t.kind != KIND_COST:
+            taken.setdefault(r, set()).update(cols)
+            continue
         kind = rows_of_role.get(r)
-        for c, cell in cells.items():
-            if not (t.first_col <= c <= t.last_col):
-                continue
-            if c in skip_cols:
-                if _is_number(cell.value):
-                    ignored.append((r, c))
-                taken.add((r, c))
-            elif c in quiet_cols:
-                taken.add((r, c))  # labels, codes; unknown columns have their own note
-            elif (c in value_cols and kind in (ROW_LINE, ROW_TOTAL, ROW_HEADING, ROW_PART)) \
-                    or kind == ROW_IGNORE or not _is_number(cell.value):
-                taken.add((r, c))
+        if kind == ROW_IGNORE:
+            taken.setdefault(r, set()).update(cols)
+        else:  # texts elsewhere are never loose numbers: no need to take them
+            taken.setdefault(r, set()).update(cols & (on_lines if kind in counted
+                                                      else elsewhere))
 
 
 def _ignored_note(t: TableLayout, sheet: SheetGrid, cells: list[tuple[int, int]],
@@ -136,13 +128,15 @@ def _overlaps(tables: list[TableLayout], sheet: SheetGrid, amounts: AmountReader
                              "«_pdz» dove finisce la prima (chiave «fine " + a.anchor + "»).")
 
 
-def _loose_numbers(sheet: SheetGrid, taken: set, tables: list[TableLayout],
+def _loose_numbers(sheet: SheetGrid, taken: dict[int, set[int]], tables: list[TableLayout],
                    amounts: AmountReader) -> None:
     """Numbers no table took, grouped in runs down a column."""
     loose: dict[int, list[tuple[int, object]]] = {}
+    none: set[int] = set()
     for r, cells in sheet.rows.items():
-        for c, cell in cells.items():
-            if (r, c) in taken or not _is_number(cell.value):
+        for c in cells.keys() - taken.get(r, none):
+            cell = cells[c]
+            if not _is_number(cell.value):
                 continue
             v = cell.value
             if isinstance(v, (int, float)) and float(v).is_integer() and 1980 <= v <= 2199 \
