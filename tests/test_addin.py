@@ -32,7 +32,7 @@ from pdz_xl.cli.app import app
 
 NS = {"ui": "http://schemas.microsoft.com/office/2009/07/customui"}
 ENTRY_POINTS = ["valida_da_excel", "alloca_da_excel", "triennale_da_excel", "correggi_da_excel",
-                "pulisci_da_excel"]
+                "pulisci_da_excel", "nuovo_anno_da_excel"]
 """The classic entry points of ``udfs.scripts`` (not imported here)."""
 
 
@@ -182,7 +182,7 @@ def test_ribbon_buttons_call_callbacks_that_exist():
     buttons = root.findall(".//ui:tab[@label='PDZ']//ui:button", namespaces=NS)
     assert [b.get("label") for b in buttons] == ["Valida", "Alloca", "Genera triennale",
                                                  "Pulisci segni", "Correggi",
-                                                 "Importa funzioni"]
+                                                 "Nuovo anno", "Importa funzioni"]
     ids = [e.get("id") for e in root.iter() if e.get("id")]
     assert len(ids) == len(set(ids))
     vba = vba_sources()["PdzRibbon"]
@@ -206,7 +206,8 @@ def test_callbacks_call_the_python_entry_points_and_xlwings():
             called[name] = match.group(1)
     assert called == {"PdzValida": "valida_da_excel", "PdzAlloca": "alloca_da_excel",
                       "PdzTriennale": "triennale_da_excel", "PdzPulisci": "pulisci_da_excel",
-                      "PdzCorreggi": "correggi_da_excel"}
+                      "PdzCorreggi": "correggi_da_excel",
+                      "PdzNuovoAnno": "nuovo_anno_da_excel"}
     assert sorted(called.values()) == sorted(ENTRY_POINTS)
     assert re.search(r"^\s+If HasWorkbook\(\) Then ImportPythonUDFs$",
                      callbacks["PdzImportaFunzioni"], re.M)

@@ -96,8 +96,8 @@ def test_lite_path_runs_without_compiled_packages():
     assert out["functions"] == ["PDZ_ALLOCATO", "PDZ_BUDGET", "PDZ_CONTROLLI",
                                 "PDZ_DISPONIBILE", "PDZ_QUOTA", "PDZ_RESIDUO", "PDZ_RILIEVI",
                                 "PDZ_TOTAL", "PDZ_TRIENNIO"]
-    assert out["scripts"] == ["Alloca", "Correggi", "Genera triennale", "Pulisci segni",
-                              "Valida"]
+    assert out["scripts"] == ["Alloca", "Correggi", "Genera triennale", "Nuovo anno",
+                              "Pulisci segni", "Valida"]
     assert out["total"] == [[133641.97]]
     assert out["handle"][0][0].startswith("PDZ#")
     assert out["by_handle"] == out["total"]

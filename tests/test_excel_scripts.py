@@ -70,6 +70,8 @@ def _cells(ws) -> dict[str, object]:
 
 
 def _norm(v: object) -> object:
+    if v == "":  # an empty text written to a file; Office.js writes "" as an empty cell
+        return None
     if isinstance(v, float) and v.is_integer():
         return int(v)
     return v
@@ -176,3 +178,96 @@ def test_triennial_formulas_written_by_the_button_compute_the_cli_values(tmp_pat
     wrong = {k: (v, fresh.get(k)) for k, v in numbers.items()
              if round(v * 100) != round((fresh.get(k) or 0) * 100)}
     assert wrong == {}
+
+
+# -- «Nuovo anno» ---------------------------------------------------------------------
+SCRIPT_OF["nuovo_anno"] = "nuovo_anno"
+
+
+def _printed(capsys) -> str:
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("sample", ["2018", "2021"])
+def test_nuovo_anno_moves_the_copy_named_for_the_new_year_as_the_cli_does(
+        tmp_path: Path, sample: str, capsys):
+    """The office's copy «…_2022.xlsx» (still the 2021 budget) becomes 2022 in the open
+    book: the cells the command line writes into its new file, to the value."""
+    from pdz_xl.io.load import load_plan
+
+    year = int(sample)
+    name = SAMPLES[sample].name.replace(sample, str(year + 1))
+    copy = tmp_path / name
+    shutil.copy(SAMPLES[sample], copy)
+    actions = press(copy, "nuovo_anno", tmp_path / "pulsante.xlsx")
+    assert any(a["func"] in ("setValues", "setFormula") for a in actions)
+    assert f"budget del {year + 1}" in _printed(capsys)
+    (tmp_path / "cli").mkdir()
+    cli("nuovo-anno", str(SAMPLES[sample]), "-o", str(tmp_path / "cli" / name))
+    diff = differences(tmp_path / "cli" / name, tmp_path / "pulsante.xlsx")
+    assert diff == [], "\n".join(diff[:30])
+    plan = load_plan(tmp_path / "pulsante.xlsx")
+    assert (plan.plan_year, plan.comparison_year) == (year + 1, year)
+
+
+def test_nuovo_anno_on_last_years_workbook_writes_nothing_and_says_what_to_do(
+        tmp_path: Path, capsys):
+    src = tmp_path / SAMPLES["2021"].name
+    shutil.copy(SAMPLES["2021"], src)
+    actions = press(src, "nuovo_anno", tmp_path / "b.xlsx")
+    assert [a["func"] for a in actions] == ["alert"]
+    text = _printed(capsys)
+    assert "«piano_programma_2021.xlsx» è il budget del 2021 e resta com'è" in text
+    assert "«piano_programma_2022.xlsx»" in text and "pdz-xl nuovo-anno" in text
+
+
+class _ClassicBook:
+    """What the classic entry point uses of ``xw.Book.caller()``: the file's path, a copy
+    of the open book (COM ``SaveCopyAs``), opening a file, the message box."""
+
+    def __init__(self, path: Path) -> None:
+        self.fullname, self.name = str(path), path.name
+        self.opened: list[str] = []
+        self.alerts: list[str] = []
+        book = self
+
+        class Api:
+            def SaveCopyAs(self, target: str) -> None:  # COM's name
+                shutil.copy(path, target)
+
+        class Books:
+            def open(self, target: str) -> None:
+                book.opened.append(target)
+
+        class App:
+            books = Books()
+
+            def alert(self, text: str, title: str = "") -> None:
+                book.alerts.append(text)
+
+        self.api, self.app = Api(), App()
+
+
+def test_classic_nuovo_anno_writes_next_years_file_beside_and_opens_it(
+        tmp_path: Path, monkeypatch):
+    import xlwings as xw
+
+    import udfs.scripts as scripts
+    from pdz_xl.io.load import load_plan
+
+    src = tmp_path / SAMPLES["2018"].name
+    shutil.copy(SAMPLES["2018"], src)
+    before = src.read_bytes()
+    book = _ClassicBook(src)
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
+    scripts.nuovo_anno_da_excel()
+    dest = tmp_path / "piano_operativo_2019.xlsx"
+    assert book.opened == [str(dest)]
+    assert "scritto «piano_operativo_2019.xlsx»" in book.alerts[0]
+    assert src.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [src.name, dest.name]  # no copy left
+    plan = load_plan(dest)
+    assert (plan.plan_year, plan.comparison_year) == (2019, 2018)
+    scripts.nuovo_anno_da_excel()  # again: the 2019 file is there, never written over
+    assert "«piano_operativo_2019.xlsx» esiste già" in book.alerts[1]
+    assert book.opened == [str(dest)]

@@ -1,4 +1,4 @@
-"""The buttons: Valida, Alloca, Genera triennale, Pulisci segni, Correggi.
+"""The buttons: Valida, Alloca, Genera triennale, Pulisci segni, Correggi, Nuovo anno.
 
 Each button reads the open workbook, runs the same pipeline as ``pdz-xl rigenera``
 (:func:`pdz_xl.pipeline.run_steps`) and writes the same Changeset into the book, so a
@@ -7,6 +7,8 @@ button and the command line produce the same cells.
 - xlwings Lite / Server: the ``@xw.script`` functions (the runtime passes the book).
 - Classic add-in (ribbon ``pdz_xl.xlam``): ``valida_da_excel()`` & co., which take the
   calling workbook with ``xw.Book.caller()``; the ribbon's VBA calls them via RunPython.
+
+«Nuovo anno» is not a pipeline step: it makes next year's budget (:mod:`.new_year`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pdz_xl.errors import PdzError
 from pdz_xl.layout.detect import detect_plan
 from pdz_xl.pipeline import Outcome, run_steps
 
+from . import new_year
 from .book_grid import grid_from_book, load_formulas
 from .book_writer import apply_changeset
 
@@ -70,6 +73,15 @@ def _button(book: Any, action: str) -> Any:
     return book
 
 
+def _new_year_button(book: Any, door) -> Any:
+    try:
+        text = door(book)
+    except PdzError as exc:
+        text = exc.describe()
+    _tell(book, text)
+    return book
+
+
 # -- xlwings Lite / Server ----------------------------------------------------------
 def _lite_script(action: str, name: str, doc: str):
     """The ``@xw.script`` of a button: the runtime passes the book."""
@@ -110,6 +122,22 @@ correggi = _lite_script("correggi", "Correggi",
                         "Applica le correzioni sicure: i totali che devono essere la SOMMA "
                         "delle loro righe ricevono la formula; gli altri rilievi restano.")
 
+
+
+@xw.script(name="Nuovo anno")
+async def nuovo_anno(book: xw.Book):
+    """Prepara il budget dell'anno dopo: su una copia che ha nel nome l'anno nuovo la
+    cartella diventa l'anno nuovo; sull'originale spiega come farla."""
+    await load_formulas(book)
+    return _new_year_button(book, new_year.lite)
+
+
+def nuovo_anno_da_excel() -> None:
+    """Ribbon «Nuovo anno»: next year's workbook beside the open one (or the open copy
+    named for the new year, moved on in place)."""
+    _new_year_button(xw.Book.caller(), new_year.classic)
+
+
 valida_da_excel = _classic_entry("valida", "Valida")
 alloca_da_excel = _classic_entry("alloca", "Alloca")
 triennale_da_excel = _classic_entry("triennale", "Genera triennale")
@@ -117,4 +145,4 @@ pulisci_da_excel = _classic_entry("pulisci", "Pulisci segni")
 correggi_da_excel = _classic_entry("correggi", "Correggi")
 
 
-__all__ = ["alloca", "correggi", "genera_triennale", "pulisci_segni", "valida"]
+__all__ = ["alloca", "correggi", "genera_triennale", "nuovo_anno", "pulisci_segni", "valida"]

@@ -29,6 +29,16 @@ def default_output(src: Path, year: int, new: int, folder: Path | None = None) -
     return (folder or src.parent) / f"{name}{src.suffix}"
 
 
+def names_next_year(name: str, plan_year: int) -> bool:
+    """True when the file name ``name`` names the year after ``plan_year`` and not
+    ``plan_year`` itself: the copy an office makes for next year («budget_2022.xlsx»
+    still holding the 2021 budget), which the «Nuovo anno» button moves on in place."""
+    from .years import has_year
+
+    stem = Path(name).stem
+    return has_year(stem, plan_year + 1) and not has_year(stem, plan_year)
+
+
 def next_year_file(src: str | Path, out: str | Path | None = None, *,
                    year: int | None = None, channels: Channels = "vuoti",
                    generated_on: str | None = None) -> list[Step]:

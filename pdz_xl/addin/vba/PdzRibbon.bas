@@ -32,6 +32,10 @@ Public Sub PdzCorreggi(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import udfs.scripts; udfs.scripts.correggi_da_excel()"
 End Sub
 
+Public Sub PdzNuovoAnno(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import udfs.scripts; udfs.scripts.nuovo_anno_da_excel()"
+End Sub
+
 Public Sub PdzImportaFunzioni(control As IRibbonControl)
     ' UDF module from the "UDF MODULES" key (pdz_xl.conf sheet or user file)
     If HasWorkbook() Then ImportPythonUDFs
