@@ -118,3 +118,62 @@ def test_rich_workbook_keeps_everything_it_does_not_own(tmp_path):
         for name in ("xl/vbaProject.bin", "xl/charts/chart1.xml", "xl/media/image1.png",
                      "xl/tables/table1.xml", "xl/comments1.xml"):
             assert a.read(name) == b.read(name), name
+
+
+# -- rigenera --nuovo-anno ------------------------------------------------------------
+def test_nuovo_anno_writes_next_year_of_each_file_with_the_year_moved_in_its_name(
+        folder, tmp_path):
+    from pdz_xl.io.load import load_plan
+
+    sub = folder / "comuneB"
+    sub.mkdir()
+    shutil.copy(SAMPLES / "piano_operativo_2018.xlsx", sub / "budget.xlsx")
+    (folder / "rotto.xlsx").write_bytes(b"PK\x03\x04rotto")
+    before = {p: p.read_bytes() for p in folder.rglob("*.xlsx")}
+    out = tmp_path / "out"
+    proc = _run(str(folder), "--nuovo-anno", "-o", str(out), "--json", "--jobs", "2")
+    data = json.loads(proc.stdout)
+    assert proc.returncode == 2  # the broken file; the others are written all the same
+    by_name = {r["file"].rsplit("/", 1)[-1]: r for r in data["files"]}
+    assert by_name["rotto.xlsx"]["status"] == "errore" and by_name["rotto.xlsx"]["output"] is None
+    assert "nuovo anno 2022 (confronto 2021)" in by_name["piano_programma_2021.xlsx"]["steps"][
+        "nuovo anno"]
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*.xlsx"))
+    assert written == ["comuneB/budget 2019.xlsx", "piano_operativo_2019.xlsx",
+                       "piano_programma_2022.xlsx"]
+    for name, years in (("piano_operativo_2019.xlsx", (2019, 2018)),
+                        ("comuneB/budget 2019.xlsx", (2019, 2018)),
+                        ("piano_programma_2022.xlsx", (2022, 2021))):
+        plan = load_plan(out / name)
+        assert (plan.plan_year, plan.comparison_year) == years, name
+    assert {p: p.read_bytes() for p in folder.rglob("*.xlsx")} == before
+    # the 2018 budget moved on is clean; the 2022 one has its channels to allocate
+    assert by_name["piano_operativo_2018.xlsx"]["status"] == "ok"
+    assert by_name["piano_programma_2021.xlsx"]["status"] == "rilievi"
+
+
+def test_nuovo_anno_refuses_two_inputs_naming_one_new_file_before_writing(tmp_path):
+    src = tmp_path / "budget"
+    src.mkdir()
+    shutil.copy(SAMPLES / "piano_operativo_2018.xlsx", src / "budget.xlsx")
+    shutil.copy(SAMPLES / "piano_operativo_2018.xlsx", src / "budget 2018.xlsx")
+    proc = _run(str(src), "--nuovo-anno", "--json")
+    data = json.loads(proc.stdout)
+    assert proc.returncode == 2
+    assert "nello stesso file" in data["errore"] and "budget 2019.xlsx" in data["errore"]
+    assert not (src / "pdz-output").exists() or not any((src / "pdz-output").rglob("*.xlsx"))
+
+
+def test_nuovo_anno_with_a_file_name_keeps_it_and_refuses_what_does_not_combine(
+        folder, tmp_path):
+    src = folder / "piano_operativo_2018.xlsx"
+    proc = _run(str(src), "--nuovo-anno", "-o", str(tmp_path / "mio.xlsx"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "mio.xlsx").exists()
+    for args, words in ((["--in-place"], "--in-place non vale"),
+                        (["--alloca"], "non va con --alloca"),
+                        (["--canali", "tutti"], "«vuoti» oppure «come-anno-scorso»")):
+        refused = _run(str(src), "--nuovo-anno", *args)
+        assert refused.returncode == 2 and words in refused.stderr, refused.stderr
+    alone = _run(str(src), "--canali", "vuoti")
+    assert alone.returncode == 2 and "solo con --nuovo-anno" in alone.stderr

@@ -23,6 +23,7 @@ class BatchOptions(BaseModel):
     tolerance_cents: int | None = None
     per: str | None = None  # None: area, or obiettivo when the budget has no areas
     generated_on: str | None = None  # fixed date for reproducible sheets
+    channels: str = "vuoti"  # --nuovo-anno: the new year's channel split
 
 
 def warm_up() -> None:
