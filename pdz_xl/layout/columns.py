@@ -68,34 +68,39 @@ def all_column_stats(sheet: SheetGrid, rows: list[int], first: int, last: int
 
 
 def _stats(values: list) -> ColumnStats:
-    st = ColumnStats()
     seen: set[str] = set()
     last: str | None = None
+    text = numbers = codes = years = runs = filled = 0
+    amount_text, code_re = AMOUNT_TEXT.search, _CODE_RE.match
     for v in values:
+        tv = type(v)
+        if tv is float or tv is int:  # the usual cell first
+            filled += 1
+            numbers += 1
+            last = None
+            if 0 < v < 2200 and (tv is int or v.is_integer()):
+                if v >= 1980:
+                    years += 1
+                elif v < 1000:
+                    codes += 1
+            continue
         if v is None or v == "":
             continue
-        st.filled_rows += 1
-        if isinstance(v, str) and not AMOUNT_TEXT.search(v) and v.strip() not in ("-", "€ -"):
+        filled += 1
+        if isinstance(v, str) and not amount_text(v) and v.strip() not in ("-", "€ -"):
             t = v.strip()
-            st.text += 1
+            text += 1
             seen.add(t)
             if t != last:
-                st.runs += 1
+                runs += 1
             last = t
-            if _CODE_RE.match(t):
-                st.codes += 1
-        elif isinstance(v, (int, float)) and not isinstance(v, bool):
-            st.numbers += 1
-            if float(v).is_integer() and 1980 <= v <= 2199:
-                st.years += 1
-            if float(v).is_integer() and 0 < v < 1000:
-                st.codes += 1
+            if code_re(t):
+                codes += 1
+        else:  # amounts written as text, booleans, errors
+            numbers += 1
             last = None
-        else:
-            st.numbers += 1
-            last = None
-    st.distinct = len(seen)
-    return st
+    return ColumnStats(text=text, numbers=numbers, distinct=len(seen), codes=codes,
+                       years=years, runs=runs, filled_rows=filled)
 
 
 def column_roles(region: Region, resolve, stated: dict[int, ColumnRole] | None = None

@@ -29,17 +29,28 @@ def header_columns(cells: dict[int, Cell], resolve) -> set[int] | None:
     beside it has data on the same row — the runs of cells that are headers."""
     if not cells:
         return None
-    if header_candidate(cells, resolve) is not None:
-        return set(cells)
+    if len(cells) == 1:
+        return set(cells) if header_candidate(cells, resolve) is not None else None
     texts = 0
     years: list[float] = []
+    data = False  # a cell only data holds: then the whole row is no header
     for cell in cells.values():
         v = cell.value
-        if type(v) is str:
-            if not AMOUNT_TEXT.search(v):
+        tv = type(v)
+        if tv is str:
+            if AMOUNT_TEXT.search(v):
+                data = True
+            else:
                 texts += 1  # a header's words ...
-        elif (type(v) is float or type(v) is int) and 1980 <= v <= 2199 and _is_year_number(cell):
-            years.append(v)  # ... or its years (``2020 | 2021`` over the amounts)
+        elif tv is float or tv is int:
+            if 1980 <= v <= 2199 and _is_year_number(cell):
+                years.append(v)  # ... or its years (``2020 | 2021`` over the amounts)
+            else:
+                data = True
+        elif v is not None and not data:
+            data = _data_cell(cell)
+    if not data and header_candidate(cells, resolve) is not None:
+        return set(cells)
     if len(set(years)) < len(years) or (years and max(years) - min(years) >= len(years)):
         years = []  # «2000 | 2000», «2000 | 2050»: amounts that look like years
     texts += len(years)
