@@ -1,7 +1,8 @@
 """``pdz-xl leggi``: read a workbook and show the Plan found in it.
 
-``leggi FILE [--json] [--righe N]``: a compact summary, every cost line in a table
-(cella, gruppo, voce, importo, canali; ``--righe N`` the first N), how each table was read.
+``leggi FILE [--json] [--righe N]``: a compact summary, the cost lines in a table
+(cella, gruppo, voce, importo, canali; the first 500 by default, ``--righe N`` the first N,
+``--righe 0`` all), how each table was read.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import typer
 from ..errors import PdzError
 from .common import fail, print_json
 
+DEFAULT_LINES = 500  # a big plan's table stays quick to print; --righe 0 shows them all
+
 
 def register(app: typer.Typer) -> None:
     """Add ``leggi`` (alias ``read``)."""
@@ -20,9 +23,9 @@ def register(app: typer.Typer) -> None:
     def leggi(
         file: Path = typer.Argument(..., help="Cartella di lavoro .xlsx/.xlsm da leggere."),
         json_out: bool = typer.Option(False, "--json", help="Stampa il piano in JSON."),
-        righe: int = typer.Option(None, "--righe", metavar="N", min=0,
-                                  help="Mostra solo le prime N righe di costo (0: nessuna; "
-                                       "predefinito: tutte)."),
+        righe: int = typer.Option(DEFAULT_LINES, "--righe", metavar="N", min=0,
+                                  help=f"Quante righe di costo mostrare: le prime N (0: "
+                                       f"tutte; predefinito: {DEFAULT_LINES})."),
     ) -> None:
         """Legge una cartella di lavoro e mostra righe (con le loro celle), totali, entrate e
         riepiloghi trovati, e come è stata letta ogni tabella."""
@@ -49,9 +52,9 @@ def register(app: typer.Typer) -> None:
 
         for line in describe_plan(plan, grid):
             typer.echo(line)
-        if plan.lines and righe != 0:
+        if plan.lines:
             console = Console(highlight=False)
-            for part in lines_view(plan, righe):
+            for part in lines_view(plan, righe or None):
                 console.print(part)
         for line in describe_reading(plan):
             typer.echo(line)

@@ -96,7 +96,7 @@ def lines_view(plan: Plan, limit: int | None = None) -> list:
     split = any(ln.has_split() for ln in shown)  # no «Canali» column before allocation
     title = f"Righe di costo {year}: {len(shown)}"
     if len(shown) < len(plan.lines):
-        title += f" di {len(plan.lines)} (--righe per vederne altre)"
+        title += f" di {len(plan.lines)} (--righe 0 per vederle tutte)"
     out: list = [Text(title, style="bold")]
     groups: list[tuple[tuple[str, tuple[str, ...]], list[Line]]] = []
     for ln in shown:
