@@ -32,9 +32,10 @@ from tests.support.rich_books import build_rich
 SAMPLES = ["piano_programma_2021.xlsx", "piano_operativo_2018.xlsx"]
 UNALLOCATED = {"PDZ102"}  # «budget senza ripartizione»: the new year's channels, to allocate
 NOT_MOVED = {  # families the command refuses, and why (docs/nuovo-anno.md, «Limits»)
-    "anni-semplici-triennio": "ha già la colonna del 2019",
-    "export-lungo-anni": "nessuna colonna del 2018",
-    "tabella-excel": "Tabella di Excel",
+    "export-lungo-anni": "foglio «Estrazione», tabella Estrazione!A1: un'estrazione con un "
+                         "anno per riga.*Cosa fare: estrarre di nuovo",
+    "tabella-excel": "foglio «Elenco voci», tabella .*: è una Tabella di Excel "
+                     "\\(«Budget2021»\\).*Cosa fare: .*Converti in intervallo",
 }
 
 
@@ -224,9 +225,37 @@ def test_every_layout_family_moves_on(tmp_path, family):
 def test_layouts_it_cannot_move_are_refused_with_the_reason(tmp_path, family):
     src = tmp_path / f"{family}.xlsx"
     generate(family, src)
-    with pytest.raises(PdzError, match=NOT_MOVED[family]):
+    with pytest.raises(PdzError, match=NOT_MOVED[family]) as refused:
         next_year_file(src, tmp_path / "nuovo.xlsx")
+    assert refused.value.describe().startswith(f"{src}: non posso preparare il nuovo anno")
     assert not (tmp_path / "nuovo.xlsx").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [src.name]  # no temporaries
+
+
+def test_a_triennial_table_moves_on_to_the_next_column_and_appends_the_third_year(tmp_path):
+    """«2018 | 2019 | 2020 | TOTALE TRIENNIO»: 2019 (already there) is the new plan year,
+    2021 takes the total's column (2020's amounts, its formulas one column on), the total
+    goes one column right and adds up 2019-2021; 2018 stays as the comparison year."""
+    src = tmp_path / "triennio.xlsx"
+    generate("anni-semplici-triennio", src)
+    first = next_year_file(src, tmp_path / "t2019.xlsx")[-1].dest
+    sheet = read_workbook(first).sheet("Piano Operativo 2018")
+    assert [sheet.value(2, c) for c in range(2, 7)] == [2018, 2019, 2020, 2021,
+                                                        "TOTALE TRIENNIO"]
+    assert sheet.value(1, 1) == "PIANO OPERATIVO 2019"
+    assert (sheet.get(5, 5).value, sheet.get(5, 6).formula) == (12000, "=SUM(C5:E5)")
+    assert (sheet.get(14, 5).formula, sheet.get(14, 6).formula) == ("=SUM(E5:E13)",
+                                                                     "=SUM(C14:E14)")
+    before, after = load_plan(src), load_plan(first)
+    assert [ln.amount(2019) for ln in after.lines] == [ln.amount(2019) for ln in before.lines]
+    second = next_year_file(first, tmp_path / "t2020.xlsx")[-1].dest
+    plan = load_plan(second)
+    assert (plan.plan_year, plan.comparison_year) == (2020, 2019)
+    sheet = read_workbook(second).sheet("Piano Operativo 2018")
+    assert [sheet.value(2, c) for c in range(2, 8)] == [2018, 2019, 2020, 2021, 2022,
+                                                        "TOTALE TRIENNIO"]
+    assert sheet.get(5, 7).formula == "=SUM(D5:F5)"
+    assert moved_on(first, second) == [] and set(new_findings(first, second)) <= UNALLOCATED
 
 
 @pytest.mark.libreoffice
@@ -236,7 +265,7 @@ def test_libreoffice_agrees_on_the_families_with_other_formulas(tmp_path):
     headings: the families whose formulas are not only the samples' SUMs."""
     bad = {}
     for family in ("subtotali-excel", "export-lungo", "fogli-per-obiettivo",
-                   "testo-e-colonne-extra", "titoli-con-importo"):
+                   "testo-e-colonne-extra", "titoli-con-importo", "anni-semplici-triennio"):
         src = tmp_path / f"{family}.xlsx"
         generate(family, src)
         out = next_year_file(src, tmp_path / f"{family}-nuovo.xlsx")[-1].dest

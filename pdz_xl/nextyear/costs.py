@@ -76,17 +76,27 @@ class CostTable:
     # ----------------------------------------------------------------- driver
     def move_on(self) -> str | None:
         """Write the new year; an Italian reason when this table cannot be moved on."""
+        sheet = f"foglio «{self.t.sheet}»"
         if self.t.excel_table:
-            return (f"tabella {self.name}: è una Tabella di Excel («{self.t.excel_table}»), "
-                    "le sue intestazioni si rinominano da Excel: lasciata com'è")
-        if self.p is None:
-            return f"tabella {self.name}: nessuna colonna del {self.year}: lasciata com'è"
+            return (f"{sheet}, tabella {self.name}: è una Tabella di Excel "
+                    f"(«{self.t.excel_table}») e i nomi delle sue colonne («Budget "
+                    f"{self.year}» …) vivono anche nella Tabella e nei riferimenti "
+                    "strutturati, che pdz-xl non rinomina. Cosa fare: in Excel, sulla "
+                    "Tabella, Progettazione tabella ▸ Converti in intervallo, salvare e "
+                    "rilanciare «pdz-xl nuovo-anno» (i totali diventano SUBTOTALE sulle "
+                    "celle e il nuovo anno si prepara come in ogni elenco)")
         if self.t.shape == "lunga" and not any(c.role == COL_AMOUNT and c.year == self.year
                                                 for c in self.t.columns.values()):
-            return f"tabella {self.name}: un anno per riga: aggiungere le righe del {self.new}"
+            return (f"{sheet}, tabella {self.name}: un'estrazione con un anno per riga; le "
+                    f"righe del {self.new} andrebbero ciascuna subito sotto la sua riga del "
+                    f"{self.year} (la lettura abbina solo righe consecutive) e pdz-xl non "
+                    "sposta righe. Cosa fare: estrarre di nuovo dal gestionale con l'anno "
+                    f"{self.new}, oppure scrivere sotto ogni riga del {self.year} la stessa "
+                    f"riga con «Anno» {self.new}")
+        if self.p is None:
+            return f"tabella {self.name}: nessuna colonna del {self.year}: lasciata com'è"
         if any(c.year == self.new for c in self.later):
-            return (f"tabella {self.name}: ha già la colonna del {self.new} (piano "
-                    "triennale): lasciata com'è")
+            return self._extend()
         if self.c is not None:
             self._roll()
             target = self.p
@@ -118,6 +128,59 @@ class CostTable:
                                _shifted(src.formula, self.c - self.p))
             elif dst is None or dst.formula or dst.value != src.value:
                 self.edits.put(self.t.sheet, r, self.c, src.value)
+
+    # --------------------------------------------------------------- triennium
+    def _extend(self) -> str | None:
+        """A table of the plan years «2018 | 2019 | 2020 | Totale triennio»: the next
+        column is already the new plan year. The year after the last one is written where
+        the triennio total was (the last year's column copied: its amounts, its formulas
+        moved one column) and the total goes one column right, its SUM moved on with it
+        («2019 … 2021»); the plan-year column stays as the comparison year."""
+        sheet = self.edits.sheet(self.t.sheet)
+        amounts = sorted((c for c in self.t.cols(COL_AMOUNT) if c.year is not None
+                          and c.year >= self.year and not c.secondary), key=lambda c: c.col)
+        years = [c.year for c in amounts]
+        cols = [c.col for c in amounts]
+        first = cols[0] if cols else 0
+        triennio = [c.col for c in self.t.columns.values() if c.role == "triennio"]
+        how = (f"foglio «{self.t.sheet}», tabella {self.name}: ha già la colonna del "
+               f"{self.new}, ma le colonne degli "
+               f"anni dal {self.year} non sono una accanto all'altra in fondo alla tabella "
+               "(seguite al più dal totale del triennio) e pdz-xl non sposta colonne. Cosa "
+               "fare: mettere le colonne degli anni una accanto all'altra, il totale del "
+               "triennio subito dopo, e rilanciare")
+        end = cols[-1] + (1 if triennio else 0) if cols else 0
+        if (years != list(range(self.year, self.year + len(years)))
+                or cols != list(range(first, first + len(cols))) or len(triennio) > 1
+                or (triennio and triennio[0] != cols[-1] + 1) or end != self.t.last_col
+                or any(c.role == COL_CHANNEL for c in self.t.columns.values())):
+            return how
+        free = self._free_column()
+        if free is None:
+            return (f"tabella {self.name}: la colonna dopo la tabella è occupata: "
+                    "lasciata com'è")
+        last = cols[-1]
+        moves = [(last, last + 1)] + ([(triennio[0], free)] if triennio else [])
+        for src_col, dst in moves:
+            self.edits.new_columns.setdefault(self.t.sheet, {})[dst] = src_col
+        for r in range(self.t.header_rows[0], self.t.last_row + 1):
+            for src_col, dst in moves:  # each reads the cells as they were
+                src = sheet.get(r, src_col)
+                if src is None:
+                    self.edits.put(self.t.sheet, r, dst, None, style_from=src_col)
+                elif src.formula:
+                    # one column right: the triennio's SUM moves on a year with it
+                    self.edits.put(self.t.sheet, r, dst, src.value,
+                                   _shifted(src.formula, dst - src_col), style_from=src_col)
+                else:
+                    value = src.value
+                    if r in self.t.header_rows and src_col == last:
+                        value = (self.year + len(years) if value == years[-1]
+                                 else move_years(value, {years[-1]})
+                                 if isinstance(value, str) else value)
+                    self.edits.put(self.t.sheet, r, dst, value, style_from=src_col)
+        self.new_col = last + 1
+        return None
 
     # ----------------------------------------------------------------- append
     def _free_column(self) -> int | None:
