@@ -232,8 +232,8 @@ def _unclosed(tag: bytes, count: int = 40_000) -> bytes:
     if tag == b"c":
         junk = b"".join(b'<row r="%d"><c r="A%d" t="s"><v>0</v>' % (r, r)
                         for r in range(10, 10 + count))
-    else:
-        junk = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c>' % (r, r)
+    else:  # cells without r: the general (row by row) pass reads this sheet
+        junk = b"".join(b'<row r="%d"><c t="s"><v>1</v></c>' % r
                         for r in range(10, 10 + count))
     return edited(SHEET, SHEETDATA_END, junk + SHEETDATA_END)
 
