@@ -57,10 +57,10 @@ def _book(path: Path, with_user_note: bool) -> Path:
     block = (spid // 1024) if used else 1
     parts[HF_VML] = HF_SHAPE.format(spid=spid, block=block).encode()
     parts["xl/drawings/_rels/vmlDrawingHF1.vml.rels"] = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns='
-        '"http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
-        'Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/image" Target="../media/image1.png"/></Relationships>').encode()
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns='
+        b'"http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+        b'Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/image" Target="../media/image1.png"/></Relationships>')
     parts["xl/media/image1.png"] = PNG
     ct = parts["[Content_Types].xml"].decode()
     for ext, kind in (("png", "image/png"), ("vml", "application/vnd.openxmlformats-"
