@@ -75,6 +75,17 @@ def _shape(ref: str, shape_id: int, text: str = "") -> str:
             f'<x:Column>{col - 1}</x:Column></x:ClientData></v:shape>')
 
 
+def comment_text(comment: etree._Element) -> str:
+    """The text of a ``<comment>`` (its runs joined, phonetic runs left out)."""
+    return "".join(t.text or "" for t in comment.iter(_M + "t")
+                   if etree.QName(t.getparent()).localname != "rPh")
+
+
+def _plain(text: str) -> str:
+    """A note's text for comparison: spaces and line ends as any spreadsheet keeps them."""
+    return " ".join(clean_text(text).split())
+
+
 def _note_cell(shape: str) -> tuple[int, int] | None:
     """(row, col), 1-based, of a VML note shape; None for any other shape."""
     if 'ObjectType="Note"' not in shape:
@@ -219,28 +230,40 @@ class SheetNotes:
             self.pkg.put(self.vml_part, vml.encode("utf-8", "surrogateescape"))
         return set(wanted)
 
-    def remove(self, refs: set[str]) -> None:
-        """Remove our notes at ``refs``; drop the parts when nothing is left in them."""
+    def remove(self, expected: dict[str, str | None]) -> set[str]:
+        """Remove our notes: at each cell of ``expected`` the note whose text is still the
+        one given (whoever the author: LibreOffice drops it when it saves), or, for a text
+        not known (None), the note whose author is ``pdz-xl``. A note the user rewrote
+        stays. Drops the parts when nothing is left in them; returns the cells cleared."""
         comments = self._comments()
-        if comments is None or not refs:
-            return
+        if comments is None or not expected:
+            return set()
         author = self._author_id(comments, create=False)
-        if author is None:
-            return
         clist = comments.find(_M + "commentList")
-        gone = [c for c in clist if c.get("authorId") == author and c.get("ref") in refs]
+
+        def ours(c: etree._Element) -> bool:
+            ref = c.get("ref")
+            if ref not in expected:
+                return False
+            text = expected[ref]
+            if text is None:
+                return author is not None and c.get("authorId") == author
+            return _plain(comment_text(c)) == _plain(text)
+
+        gone = [c for c in clist if ours(c)]
         if not gone:
-            return
+            return set()
         for c in gone:
             clist.remove(c)
         authors = comments.find(_M + "authors")
-        if int(author) == len(authors) - 1 and not any(
+        if author is not None and int(author) == len(authors) - 1 and not any(
                 c.get("authorId") == author for c in clist):
             authors.remove(authors[-1])  # our author entry was appended last: take it back
         self.pkg.touch(self.comments_part)
         self._remove_shapes({parse_a1(c.get("ref")) for c in gone})
         if len(clist) == 0:
             self._drop_comments()
+        return {c.get("ref") for c in gone}
 
     def _remove_shapes(self, cells: set[tuple[int, int]]) -> None:
         if self.vml_part is None:

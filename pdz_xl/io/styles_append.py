@@ -168,3 +168,58 @@ class StyleBook:
         etree.SubElement(pattern, _M + "fgColor", rgb=_rgb(color))
         etree.SubElement(pattern, _M + "bgColor", indexed="64")
         return self._append("fills", fill)
+
+    # ------------------------------------------------ fills, by what they are
+    def fill_of(self, index: int) -> etree._Element | None:
+        """The ``<fill>`` of the xf at ``index`` (None: no fills section or a bad id)."""
+        fills = self.root.find(_M + "fills")
+        fill_id = self.base_xf(index).get("fillId", "0")
+        if fills is None or not fill_id.isdigit() or int(fill_id) >= len(fills):
+            return None
+        return fills[int(fill_id)]
+
+    def with_fill(self, base: int, fill: etree._Element | None) -> int:
+        """Index of an xf equal to ``base`` with ``fill`` (None: no fill)."""
+        xf = copy.deepcopy(self.base_xf(base))
+        xf.set("fillId", "0" if fill is None else str(self._append("fills",
+                                                                   copy.deepcopy(fill))))
+        xf.set("applyFill", "1")
+        return self._append("cellXfs", xf)
+
+    def same_but_fill(self, a: int, b: int) -> bool:
+        """Whether the xfs ``a`` and ``b`` are equal apart from their fill."""
+        def rest(index: int) -> tuple:
+            xf = copy.deepcopy(self.base_xf(index))
+            for attr in ("fillId", "applyFill"):
+                xf.attrib.pop(attr, None)
+            return _shape(xf)
+        return rest(a) == rest(b)
+
+
+def fill_colour(fill: etree._Element | None) -> str:
+    """A fill's colour as RRGGBB: a pattern's foreground given as RGB; "" for no fill or
+    a colour not given as RGB (theme, indexed)."""
+    pattern = fill.find(_M + "patternFill") if fill is not None else None
+    if pattern is None or pattern.get("patternType", "none") == "none":
+        return ""
+    fg = pattern.find(_M + "fgColor")
+    rgb = fg.get("rgb", "") if fg is not None else ""
+    return rgb[-6:].upper() if len(rgb) >= 6 else ""
+
+
+def same_fill(a: etree._Element | None, b: etree._Element | None) -> bool:
+    """Whether two fills are the same (no fill equals a pattern of type none)."""
+    def norm(fill: etree._Element | None) -> tuple:
+        pattern = fill.find(_M + "patternFill") if fill is not None else None
+        if fill is None or (pattern is not None
+                            and pattern.get("patternType", "none") == "none"):
+            return ("none",)
+        return _shape(fill)
+    return norm(a) == norm(b)
+
+
+def is_solid(fill: etree._Element | None, colour: str) -> bool:
+    """Whether ``fill`` is a solid fill of ``colour`` (RRGGBB), as a mark writes it."""
+    pattern = fill.find(_M + "patternFill") if fill is not None else None
+    return (pattern is not None and pattern.get("patternType") == "solid"
+            and fill_colour(fill) == colour.upper())

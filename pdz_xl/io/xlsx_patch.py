@@ -22,7 +22,9 @@ is edited part by part (:class:`~.package.Package`):
   rewritten; identical requests share one appended entry, also across runs.
 - **Marks** (``changeset.marks``) are recorded in the veryHidden sheet ``_pdz_segni``; a
   second run undoes the previous marks before marking anew; ``marks=[]`` clears them,
-  restoring each cell's original style index and removing only our notes.
+  putting back each cell's original fill and removing only our notes, found by what was
+  written (the mark's colour, the note's text), so also after Excel or LibreOffice saved
+  the file again (:mod:`.marks`). Every write makes the registry veryHidden again.
 - **calcChain / recalculation**: when a formula cell is written or overwritten, or a
   sheet holding formulas is replaced or removed, ``xl/calcChain.xml`` (a cache of Excel's
   calculation order, which would then point at wrong cells) is removed with its
@@ -158,7 +160,9 @@ class _Editor:
         """Apply everything; returns Italian remarks for the user."""
         marks = MarkContext(self.pkg, self.styles, self.doc, self.notes, self.remarks)
         if cs.marks is not None:
-            clear_marks(marks, read_registry(self.pkg))
+            cleared = clear_marks(marks, read_registry(self.pkg))
+            if not cs.marks or cleared.kept:  # clearing, or marks the user changed
+                self.remarks.append(cleared.remark())
         for owned in cs.sheets:
             self.written[owned.name.casefold()] = {parse_a1(w.cell): w.value
                                                    for w in owned.cells}
@@ -179,8 +183,16 @@ class _Editor:
                 self.owned_sheet(registry_sheet(records))
             else:
                 self.remove_sheet(REGISTRY_SHEET)
+        if not cs.is_empty():
+            self._registry_very_hidden()
         self._finish()
         return self.remarks
+
+    def _registry_very_hidden(self) -> None:
+        """The marks registry back to veryHidden (a LibreOffice save makes it hidden)."""
+        entry = self.pkg.sheet(REGISTRY_SHEET)
+        if entry is not None and entry.state != "veryHidden":
+            set_sheet_state(self.pkg, entry.name, "veryHidden")
 
     def _finish(self) -> None:
         for part, doc in self.docs.items():
