@@ -8,7 +8,11 @@ user sheet one write per run of adjacent cells in a row.
 
 Marks (fill + note on user cells) are recorded in the veryHidden ``_pdz_segni`` sheet, as
 the xlsx writer does, so marks made by a button are cleared by the CLI and the other way
-round. A mark made here keeps the cell's original fill in column G (empty: no fill).
+round. A mark made here keeps the cell's original fill in column G (empty: no fill), the
+mark's colour in H and our note's text in I: clearing puts the fill back only where the
+cell still shows the mark's colour and deletes a note only while its text is ours (where
+the engine can read them; xlwings Lite cannot read either synchronously, so there what
+the registry lists is undone), and says how many marks it found, removed and left.
 """
 
 from __future__ import annotations
@@ -30,10 +34,11 @@ from pdz_xl.changeset import (
     marks_by_cell,
 )
 from pdz_xl.grid import WorkbookGrid
+from pdz_xl.io.marks import Cleared
 from pdz_xl.io.marks_registry import HEADERS as REGISTRY_HEADERS
 from pdz_xl.io.marks_registry import REGISTRY_SHEET
 
-ORIGINAL_FILL_HEADER = "Colore originale"
+_SHEET_VERY_HIDDEN = 2  # xlSheetVeryHidden (Excel's COM API)
 _LOOKS_PARSED = re.compile(r"^\s*[-+=@]|^\s*[\d.,]+\s*%?\s*$|^\s*(vero|falso|true|false)\s*$",
                            re.I)
 
@@ -117,7 +122,9 @@ class BookWriter:
         if owned.charts:
             self.remarks.append(f"«{owned.name}»: i grafici si aggiungono con pdz-xl "
                                 "(riga di comando); qui sono scritti i dati.")
-        if owned.hidden:
+        if owned.name == REGISTRY_SHEET:
+            _very_hidden(sheet)
+        elif owned.hidden:
             sheet.visible = False
 
     def write_cells(self, sheet_name: str, writes: list[CellWrite]) -> None:
@@ -200,25 +207,46 @@ class BookWriter:
         for r, cells in sheet.iter_rows():
             if r == 1:
                 continue
-            out.append([cells[c].value if c in cells else None for c in range(1, 8)])
+            out.append([cells[c].value if c in cells else None
+                        for c in range(1, len(REGISTRY_HEADERS) + 1)])
         return out
 
-    def clear_marks(self) -> None:
-        """Undo the marks listed in ``_pdz_segni``: fill back, our notes removed."""
-        for sheet_name, ref, _style_ix, _applied, our_note, _created, fill in self._registry():
+    def clear_marks(self) -> Cleared:
+        """Undo the marks listed in ``_pdz_segni`` that are still ours: the fill back
+        where the cell shows the mark's colour, our notes removed while their text is
+        ours; what the user changed stays. Returns what was found and removed."""
+        done = Cleared()
+        for row in self._registry():
+            sheet_name, ref, _style, _applied, our_note, _created, fill, mark, text = row[:9]
             sheet = self._sheet(str(sheet_name or ""))
             if sheet is None or not ref:
+                done.missing += 1
                 continue
+            done.found += 1
             rng = sheet.range(str(ref))
-            rng.color = _hex(str(fill)) if fill else None
+            changed = []
+            current = _read_fill(rng)
+            if mark and current and current != str(mark).upper():
+                changed.append("colore")  # the user's colour now
+            else:
+                rng.color = _hex(str(fill)) if fill else None
             if our_note in (1, 1.0, "1", None):
                 note = rng.note
-                if note is not None:
+                if note is not None and _same_text(note, text):
                     note.delete()
+                elif note is not None:
+                    changed.append("nota")
+            if changed:
+                done.kept.append(f"{sheet.name}!{ref} ({' e '.join(changed)})")
+            else:
+                done.removed += 1
+        return done
 
     def replace_marks(self, marks: list[Mark]) -> None:
         """Clear the previous marks, then mark anew and rewrite the registry."""
-        self.clear_marks()
+        cleared = self.clear_marks()
+        if not marks or cleared.kept:
+            self.remarks.append(cleared.remark())
         records: list[list[object]] = []
         for sheet_name, cells in marks_by_cell(marks).items():
             sheet = self._sheet(sheet_name)
@@ -231,11 +259,12 @@ class BookWriter:
                 original = _read_fill(rng)
                 rng.color = _hex(MARK_FILLS[severity])
                 noted = self._note(rng, text)
-                records.append([sheet.name, ref, None, None, int(noted), 0, original])
+                records.append([sheet.name, ref, None, None, int(noted), 0, original,
+                                MARK_FILLS[severity], text if noted else None])
         self._write_registry(records)
 
     def _write_registry(self, records: list[list[object]]) -> None:
-        header = [*REGISTRY_HEADERS, ORIGINAL_FILL_HEADER]
+        header = list(REGISTRY_HEADERS)
         cells = [CellWrite(cell=f"{col_letters(j + 1)}1", value=h)
                  for j, h in enumerate(header)]
         for i, rec in enumerate(records, start=2):
@@ -269,6 +298,33 @@ def _copy_format(sheet, source: str, target: str) -> None:
         bold = src.font.bold
         if bold is not None:
             dst.font.bold = bool(bold)
+
+
+def _very_hidden(sheet) -> None:
+    """Make ``sheet`` veryHidden (not listed by «Scopri»): an Office.js action under
+    xlwings Lite / Server, the COM property in the classic add-in; plain hidden where
+    neither is there."""
+    impl = getattr(sheet, "impl", None)
+    if hasattr(impl, "append_json_action"):
+        impl.append_json_action(func="setSheetVisibility", args="VeryHidden")
+        impl.api["visibility"] = "VeryHidden"
+        return
+    try:
+        sheet.api.Visible = _SHEET_VERY_HIDDEN
+    except Exception:  # an engine without the COM property (or a COM error)
+        sheet.visible = False
+
+
+def _same_text(note, text: object) -> bool:
+    """Whether a note still says ``text`` (True when the engine cannot read note texts,
+    or the registry does not say: then what it lists is ours)."""
+    if not text:
+        return True
+    try:
+        current = note.text
+    except NotImplementedError:
+        return True
+    return " ".join(str(current or "").split()) == " ".join(str(text).split())
 
 
 def _text(w: CellWrite) -> str | None:
