@@ -32,8 +32,6 @@ from tests.support.rich_books import build_rich
 SAMPLES = ["piano_programma_2021.xlsx", "piano_operativo_2018.xlsx"]
 UNALLOCATED = {"PDZ102"}  # «budget senza ripartizione»: the new year's channels, to allocate
 NOT_MOVED = {  # families the command refuses, and why (docs/nuovo-anno.md, «Limits»)
-    "export-lungo-anni": "foglio «Estrazione», tabella Estrazione!A1: un'estrazione con un "
-                         "anno per riga.*Cosa fare: estrarre di nuovo",
     "tabella-excel": "foglio «Elenco voci», tabella .*: è una Tabella di Excel "
                      "\\(«Budget2021»\\).*Cosa fare: .*Converti in intervallo",
 }
@@ -272,3 +270,67 @@ def test_libreoffice_agrees_on_the_families_with_other_formulas(tmp_path):
         if found := formula_mismatches(out):
             bad[family] = found[:3]
     assert bad == {}
+
+
+def _long_export(path: Path, rows: list[list]) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Estrazione"
+    ws.append(["Obiettivo", "Azione", "Voce", "Anno", "Fonte di finanziamento", "Importo"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+
+
+@pytest.mark.parametrize("channels", ["vuoti", "come-anno-scorso"])
+def test_a_long_export_by_year_gets_the_new_years_rows_appended(tmp_path, channels):
+    """One row per line, channel and year: the 2021 rows are written under the table (the
+    2020 ones untouched), one per line with the channel cleared, or one per channel row
+    with last year's split; the group written only where it changes stays so."""
+    ob = "1 - CARTELLA SOCIALE"
+    rows = [[ob, "Azione 1", "Software", 2020, "FNPS", 1000],
+            [None, None, "Software", 2020, "FSOL", 500],
+            [None, None, "Tablet", 2020, "FNPS", 300],
+            [None, "Azione 2", "Tablet", 2020, None, 200]]
+    src = tmp_path / "estrazione_2020.xlsx"
+    _long_export(src, rows)
+    out = next_year_file(src, tmp_path / "estrazione_2021.xlsx", channels=channels)[-1].dest
+    assert moved_on(src, out) == [] and set(new_findings(src, out)) <= UNALLOCATED
+    sheet = read_workbook(out).sheet("Estrazione")
+    assert [[sheet.value(r, c) for c in range(1, 7)] for r in range(2, 6)] == rows
+    added = [[sheet.value(r, c) for c in range(1, 7)] for r in range(6, 11)]
+    if channels == "vuoti":
+        assert added == [[ob, "Azione 1", "Software", 2021, None, 1500],
+                         [None, None, "Tablet", 2021, None, 300],
+                         [None, "Azione 2", "Tablet", 2021, None, 200],
+                         [None] * 6, [None] * 6]
+    else:
+        assert added[:4] == [[ob, "Azione 1", "Software", 2021, "FNPS", 1000],
+                             [None, None, "Software", 2021, "FSOL", 500],
+                             [None, None, "Tablet", 2021, "FNPS", 300],
+                             [None, "Azione 2", "Tablet", 2021, None, 200]]
+    plan = load_plan(out)
+    assert (plan.plan_year, plan.comparison_year) == (2021, 2020)
+    assert [ln.amounts for ln in plan.lines] == [{2020: 150000, 2021: 150000},
+                                                 {2020: 30000, 2021: 30000},
+                                                 {2020: 20000, 2021: 20000}]
+    split = {"vuoti": {}, "come-anno-scorso": {"FNPS": 100000, "FSOL": 50000}}[channels]
+    assert {k: v for k, v in plan.lines[0].channels.items() if v is not None} == split
+    again = next_year_file(out, tmp_path / "estrazione_2022.xlsx", channels=channels)[-1].dest
+    assert moved_on(out, again) == []
+
+
+def test_a_long_export_with_something_under_it_is_refused(tmp_path):
+    src = tmp_path / "estrazione.xlsx"
+    _long_export(src, [["1 - A", "Azione 1", "Software", 2020, None, 1000],
+                       ["1 - A", "Azione 1", "Tablet", 2020, None, 300],
+                       ["1 - A", "Azione 1", "Stampante", 2020, None, 100]])
+    import openpyxl
+
+    wb = openpyxl.load_workbook(src)
+    wb["Estrazione"].merge_cells("A6:F7")  # a box left for the signatures
+    wb.save(src)
+    with pytest.raises(PdzError, match=r"servono 3 righe vuote.*la riga 6 è occupata"):
+        next_year_file(src, tmp_path / "nuovo.xlsx")

@@ -191,9 +191,9 @@ def _computed(grid: WorkbookGrid, edits: Edits
         style = None
         writes.setdefault(sheet, []).append(CellWrite(
             cell=_a1(r, c), value=value, formula=e.formula, note=e.note, style=style,
-            style_from=_a1(r, e.style_from) if e.style_from else None))
-        cells.setdefault(sheet, {})[(r, c)] = _cell(grid, sheet, r, c, e.style_from,
-                                                    value, e.formula)
+            style_from=_a1(e.style_row or r, e.style_from) if e.style_from else None))
+        cells.setdefault(sheet, {})[(r, c)] = _cell(grid, sheet, e.style_row or r, c,
+                                                    e.style_from, value, e.formula)
     for key, value in values.items():
         sheet = names[key[0]]
         if edits.written(sheet, key[1], key[2]) or key in failed:

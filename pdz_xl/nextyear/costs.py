@@ -26,6 +26,7 @@ from ..money import Cents, to_decimal
 from ..plan import Line, Plan, StatedTotal
 from .amounts import Targets, split_like
 from .edits import Edits
+from .long_years import append_year_rows, year_rows
 from .years import has_year, move_years
 
 
@@ -85,14 +86,13 @@ class CostTable:
                     "Tabella, Progettazione tabella ▸ Converti in intervallo, salvare e "
                     "rilanciare «pdz-xl nuovo-anno» (i totali diventano SUBTOTALE sulle "
                     "celle e il nuovo anno si prepara come in ogni elenco)")
+        if year_rows(self.t):
+            return append_year_rows(self)
         if self.t.shape == "lunga" and not any(c.role == COL_AMOUNT and c.year == self.year
                                                 for c in self.t.columns.values()):
-            return (f"{sheet}, tabella {self.name}: un'estrazione con un anno per riga; le "
-                    f"righe del {self.new} andrebbero ciascuna subito sotto la sua riga del "
-                    f"{self.year} (la lettura abbina solo righe consecutive) e pdz-xl non "
-                    "sposta righe. Cosa fare: estrarre di nuovo dal gestionale con l'anno "
-                    f"{self.new}, oppure scrivere sotto ogni riga del {self.year} la stessa "
-                    f"riga con «Anno» {self.new}")
+            return (f"{sheet}, tabella {self.name}: un'estrazione senza una colonna del "
+                    f"{self.year} né una colonna «Anno». Cosa fare: estrarre di nuovo dal "
+                    f"gestionale con l'anno {self.new}")
         if self.p is None:
             return f"tabella {self.name}: nessuna colonna del {self.year}: lasciata com'è"
         if any(c.year == self.new for c in self.later):

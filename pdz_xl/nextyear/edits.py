@@ -15,6 +15,7 @@ class Edit:
     formula: str | None = None
     style_from: int | None = None  # column of the same row whose style the cell takes
     note: str | None = None
+    style_row: int | None = None  # with ``style_from``: that cell of another row instead
 
 
 @dataclass
@@ -33,9 +34,9 @@ class Edits:
 
     def put(self, sheet: str, row: int, col: int, value: object = None,
             formula: str | None = None, *, style_from: int | None = None,
-            note: str | None = None) -> None:
+            note: str | None = None, style_row: int | None = None) -> None:
         """Write a cell (a later write of the same cell wins)."""
-        self.cells[(sheet, row, col)] = Edit(value, formula, style_from, note)
+        self.cells[(sheet, row, col)] = Edit(value, formula, style_from, note, style_row)
 
     def text(self, sheet: str, row: int, col: int, text: str) -> None:
         """Write a text when it differs from the cell's own."""
