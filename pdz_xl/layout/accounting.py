@@ -117,15 +117,23 @@ def _ignored_note(t: TableLayout, sheet: SheetGrid, cells: list[tuple[int, int]]
 
 def _overlaps(tables: list[TableLayout], sheet: SheetGrid, amounts: AmountReader) -> None:
     read = [t for t in tables if t.kind != KIND_IGNORE]
-    for i, a in enumerate(read):
-        for b in read[i + 1:]:
+    order = sorted(range(len(read)), key=lambda i: read[i].header_rows[0])
+    pairs = []
+    for k, i in enumerate(order):  # a sweep down the sheet: only tables whose rows meet
+        a = read[i]
+        for j in order[k + 1:]:
+            b = read[j]
+            if b.header_rows[0] > a.last_row:
+                break
             if a.first_col <= b.last_col and b.first_col <= a.last_col and \
-                    a.header_rows[0] <= b.last_row and b.header_rows[0] <= a.last_row:
-                amounts.note("PDZ013", "errore", sheet_ref(sheet.name, b.header_row,
-                                                           b.first_col),
-                             f"le tabelle {a.anchor} e {b.anchor} si sovrappongono: le "
-                             "stesse celle sarebbero lette due volte. Indicare nel foglio "
-                             "«_pdz» dove finisce la prima (chiave «fine " + a.anchor + "»).")
+                    a.header_rows[0] <= b.last_row:
+                pairs.append((min(i, j), max(i, j)))
+    for i, j in sorted(pairs):
+        a, b = read[i], read[j]
+        amounts.note("PDZ013", "errore", sheet_ref(sheet.name, b.header_row, b.first_col),
+                     f"le tabelle {a.anchor} e {b.anchor} si sovrappongono: le "
+                     "stesse celle sarebbero lette due volte. Indicare nel foglio "
+                     "«_pdz» dove finisce la prima (chiave «fine " + a.anchor + "»).")
 
 
 def _loose_numbers(sheet: SheetGrid, taken: dict[int, set[int]], tables: list[TableLayout],
@@ -158,7 +166,7 @@ def _loose_numbers(sheet: SheetGrid, taken: dict[int, set[int]], tables: list[Ta
             total = 0
             for _r, v in run:
                 if isinstance(v, (int, float)) and abs(v) < MAX_AMOUNT:
-                    total += round(v * 100)
+                    total += round(v * sheet.cents_per_unit)
             inside = next((t for t in tables if t.first_row <= first <= t.last_row
                            and t.first_col <= c <= t.last_col), None)
             why = (f"nella tabella {inside.anchor} ma in righe che non sono né voci né totali"

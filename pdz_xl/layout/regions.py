@@ -10,6 +10,7 @@ a region of its own. Label columns with no header text (the labels of the 2021
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..grid import SheetGrid
@@ -201,11 +202,15 @@ def find_regions(sheet: SheetGrid, resolve, stated: dict | None = None) -> list[
             pending.append(reg)
             if spans:
                 fixed.add(id(reg))
+    by_top = sorted(pending, key=lambda g: g.header_rows[0])
+    tops = [g.header_rows[0] for g in by_top]
     for reg in pending:  # each body stops at the next band over its columns
-        for other in pending:
-            if other.header_rows[0] > reg.header_row and other.header_rows[0] <= reg.last_row \
-                    and other.first_col <= reg.last_col and other.last_col >= reg.first_col:
+        for other in by_top[bisect_right(tops, reg.header_row):]:
+            if other.header_rows[0] > reg.last_row:
+                break
+            if other.first_col <= reg.last_col and other.last_col >= reg.first_col:
                 reg.last_row = other.header_rows[0] - 1
+                break  # the first below is the nearest
         for r1, c1, _r2, c2 in claimed:
             if reg.header_row < r1 <= reg.last_row and c1 <= reg.last_col and \
                     c2 >= reg.first_col:
@@ -213,9 +218,14 @@ def find_regions(sheet: SheetGrid, resolve, stated: dict | None = None) -> list[
         end = ends.get((reg.header_row, reg.first_col))
         if end:
             reg.last_row = min(reg.last_row, end)
+    on_row: dict[int, list[Region]] = {}  # header row -> the regions it heads
+    for reg in pending:
+        for r in reg.header_rows:
+            on_row.setdefault(r, []).append(reg)
     for reg in pending:
         if id(reg) not in fixed:
-            _take_label_columns(reg, pending)
+            beside = {id(o): o for r in reg.header_rows for o in on_row[r]}
+            _take_label_columns(reg, list(beside.values()))
         _trim(reg)
     regions.extend(pending)
     regions.sort(key=lambda g: (g.header_rows[0], g.first_col))
@@ -241,7 +251,8 @@ def _stated_bands(sheet: SheetGrid, resolve, anchors: dict[tuple[int, int | None
 
 def _take_label_columns(reg: Region, all_regions: list[Region]) -> None:
     """Extend a region left over the columns whose body holds labels but whose header cell
-    is empty (the 2021 *schede*: labels in A, header from B)."""
+    is empty (the 2021 *schede*: labels in A, header from B); ``all_regions``: at least
+    those sharing a header row with it."""
     limit = 1
     for other in all_regions:
         if other is not reg and set(other.header_rows) & set(reg.header_rows) \
