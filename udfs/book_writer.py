@@ -270,8 +270,10 @@ class BookWriter:
         for i, rec in enumerate(records, start=2):
             cells += [CellWrite(cell=f"{col_letters(j + 1)}{i}", value=v)
                       for j, v in enumerate(rec) if v not in (None, "")]
-        if records or self._sheet(REGISTRY_SHEET) is not None:
+        if records:
             self.write_owned(OwnedSheet(name=REGISTRY_SHEET, cells=cells, hidden=True))
+        elif (registry := self._sheet(REGISTRY_SHEET)) is not None:
+            registry.delete()  # no marks left: no registry, as the file door does
 
 
 def _runs(cells: dict[int, Any], same: Callable[[Any, Any], bool]
