@@ -271,3 +271,30 @@ def test_classic_nuovo_anno_writes_next_years_file_beside_and_opens_it(
     scripts.nuovo_anno_da_excel()  # again: the 2019 file is there, never written over
     assert "«piano_operativo_2019.xlsx» esiste già" in book.alerts[1]
     assert book.opened == [str(dest)]
+
+
+def test_nuovo_anno_on_an_excel_table_refuses_in_place_and_writes_the_file_beside(
+        tmp_path: Path, monkeypatch, capsys):
+    """An Excel Table's columns are renamed by the file write only: the copy named for the
+    new year is refused (nothing written, the Italian way on); the classic entry on last
+    year's workbook writes next year's file beside it."""
+    import xlwings as xw
+
+    import udfs.scripts as scripts
+    from pdz_xl.io.load import load_plan
+    from tests.support.families import generate
+
+    copy = tmp_path / "elenco_2022.xlsx"
+    generate("tabella-excel", copy)
+    actions = press(copy, "nuovo_anno", tmp_path / "b.xlsx")
+    assert [a["func"] for a in actions] == ["alert"]
+    assert "Tabella di Excel" in _printed(capsys)
+    src = tmp_path / "elenco_2021.xlsx"
+    copy.rename(src)
+    book = _ClassicBook(src)
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
+    scripts.nuovo_anno_da_excel()
+    dest = tmp_path / "elenco_2022.xlsx"
+    assert book.opened == [str(dest)], book.alerts
+    plan = load_plan(dest)
+    assert (plan.plan_year, plan.comparison_year) == (2022, 2021)

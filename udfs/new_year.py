@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +40,37 @@ def in_book(book: Any, grid=None, plan=None) -> str:
 
     grid = grid if grid is not None else grid_from_book(book)
     plan = plan if plan is not None else detect_plan(grid)
+    tables = _excel_tables(grid, plan)
+    if tables:
+        raise PdzError(
+            f"la cartella ha una Tabella di Excel ({tables}): il nuovo anno ne rinomina "
+            "le colonne e i riferimenti strutturati, cosa che il pulsante non fa nella "
+            "cartella aperta. Cosa fare: sul budget dell'anno scorso (il file col suo "
+            "anno nel nome) il pulsante «Nuovo anno» della versione classica scrive il "
+            "file del nuovo anno accanto; oppure, dalla riga di comando: pdz-xl nuovo-anno "
+            f"\"{book.name}\".", file=book.name)
     result = next_year(grid, plan, file_label=book.name)
     remarks = apply_changeset(book, result.changeset, grid)
     head = (f"Nuovo anno: questa cartella ora è il budget del {result.year} (confronto "
             f"{plan.plan_year}). Salvarla per tenerlo.")
     return _summary([head, *result.changeset.summary], remarks)
+
+
+_STRUCTURED = re.compile(r"(?:[A-Za-z_][\w.]*|[(,])\[")
+
+
+def _excel_tables(grid, plan) -> str:
+    """The Excel Tables of the cost tables («Budget2021»), or «con riferimenti strutturati»
+    when the book as Excel gives it names none but its formulas use them; '' if none."""
+    named = [t.excel_table for t in (plan.layout.tables() if plan.layout else [])
+             if t.excel_table]
+    if named:
+        return ", ".join(f"«{n}»" for n in dict.fromkeys(named))
+    for sheet in grid.sheets:
+        for _r, cells in sheet.iter_rows():
+            if any(c.formula and _STRUCTURED.search(c.formula) for c in cells.values()):
+                return "con riferimenti strutturati, come «Tabella[Colonna]»"
+    return ""
 
 
 def lite_refusal(name: str, plan_year: int) -> PdzError:

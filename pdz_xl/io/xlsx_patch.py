@@ -68,6 +68,7 @@ from .owned_sheet import render_owned
 from .package import CT_WORKSHEET, NS_MAIN, WORKBOOK, Package, SheetEntry
 from .sheet_xml import SheetDoc, cell_element
 from .styles_append import StyleBook
+from .table_parts import sync_table_headers
 from .user_columns import set_column_widths
 from .workbook_xml import (
     add_sheet_entry,
@@ -174,6 +175,8 @@ class _Editor:
             self.remove_sheet(name)
         for sheet_name, writes in cs.cells.items():
             self.patch_cells(sheet_name, writes)
+        if cs.cells and sync_table_headers(self.pkg, cs.cells):
+            self.formulas_touched = True
         for sheet_name, widths in cs.column_widths.items():
             doc = self.doc(self.entry(sheet_name))
             doc.changed |= set_column_widths(doc.root, widths)

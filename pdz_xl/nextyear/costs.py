@@ -20,7 +20,9 @@ from decimal import Decimal
 
 from ..cells import sheet_ref
 from ..formula_refs import sum_formula
+from ..grid import ExcelTable
 from ..io.formula_shift import shift_formula
+from ..io.table_parts import rename_structured
 from ..layout.model import COL_AMOUNT, COL_CHANNEL, TableLayout
 from ..money import Cents, to_decimal
 from ..plan import Line, Plan, StatedTotal
@@ -78,14 +80,14 @@ class CostTable:
     def move_on(self) -> str | None:
         """Write the new year; an Italian reason when this table cannot be moved on."""
         sheet = f"foglio «{self.t.sheet}»"
-        if self.t.excel_table:
+        if self.t.excel_table and (self.c is None or any(c.year == self.new
+                                                          for c in self.later)):
             return (f"{sheet}, tabella {self.name}: è una Tabella di Excel "
-                    f"(«{self.t.excel_table}») e i nomi delle sue colonne («Budget "
-                    f"{self.year}» …) vivono anche nella Tabella e nei riferimenti "
-                    "strutturati, che pdz-xl non rinomina. Cosa fare: in Excel, sulla "
-                    "Tabella, Progettazione tabella ▸ Converti in intervallo, salvare e "
-                    "rilanciare «pdz-xl nuovo-anno» (i totali diventano SUBTOTALE sulle "
-                    "celle e il nuovo anno si prepara come in ogni elenco)")
+                    f"(«{self.t.excel_table}») con la sola colonna del {self.year}: la "
+                    "colonna del nuovo anno andrebbe fuori dalla Tabella. Cosa fare: "
+                    f"aggiungere alla Tabella una colonna del {self.year - 1} prima di quella "
+                    f"del {self.year} (anche vuota), oppure in Excel Progettazione tabella ▸ "
+                    "Converti in intervallo, e rilanciare «pdz-xl nuovo-anno»")
         if year_rows(self.t):
             return append_year_rows(self)
         if self.t.shape == "lunga" and not any(c.role == COL_AMOUNT and c.year == self.year
@@ -125,9 +127,29 @@ class CostTable:
                 continue
             if src.formula:
                 self.edits.put(self.t.sheet, r, self.c, src.value,
-                               _shifted(src.formula, self.c - self.p))
+                               self._moved(src.formula, self.c - self.p))
             elif dst is None or dst.formula or dst.value != src.value:
                 self.edits.put(self.t.sheet, r, self.c, src.value)
+
+    def _moved(self, formula: str, dcol: int) -> str:
+        """A formula moved ``dcol`` columns; in an Excel Table its column names move too
+        (``[Budget 2021]`` one column left is ``[Budget 2020]``: the names as they are, the
+        write renames them with the header cells)."""
+        moved = _shifted(formula, dcol)
+        table = self._excel_table()
+        if table is None:
+            return moved
+        names = table.columns
+        shift = {n.casefold(): names[i + dcol] for i, n in enumerate(names)
+                 if 0 <= i + dcol < len(names)}
+        return rename_structured(moved, {table.name.casefold(): shift}, table.name.casefold())
+
+    def _excel_table(self) -> ExcelTable | None:
+        if not self.t.excel_table:
+            return None
+        sheet = self.edits.sheet(self.t.sheet)
+        return next((x for x in sheet.tables
+                     if x.name.casefold() == self.t.excel_table.casefold()), None)
 
     # --------------------------------------------------------------- triennium
     def _extend(self) -> str | None:
