@@ -23,6 +23,7 @@ class ChannelShort:
     short: int
     lines: list[Line] = field(default_factory=list)
     label: str = ""  # the name the workbook gives it (the code when empty)
+    also: list[tuple[str, int]] = field(default_factory=list)  # the lines' other channels
 
 
 @dataclass
@@ -71,6 +72,10 @@ def _channel_text(c: ChannelShort) -> str:
     if c.lines:
         text += (f"; {word(len(c.lines), 'lo usa', 'lo usano')} "
                  f"{plural(len(c.lines), 'riga', 'righe')}: {_names(c.lines)}")
+    if c.also:
+        others = ", ".join(f"{name} ({format_eur(cents)})" for name, cents in c.also)
+        text += (f"; le stesse righe possono usare anche {others}: le regole e le "
+                 "disponibilità di tutti questi canali insieme non bastano")
     return text
 
 
@@ -81,19 +86,27 @@ def _line_text(p: LineProblem) -> str:
 def explain(model: Model, shortfall: Shortfall) -> Explanation:
     """The Explanation of a model's shortfall."""
     names = channel_labels(model.plan)
-    channels = [ChannelShort(code=model.channels[j],
-                             disponibile=model.available.get(model.channels[j], 0),
-                             short=cents,
-                             lines=[model.lines[i] for i in shortfall.channel_lines.get(j, [])],
-                             label=channel_label(model.plan, model.channels[j], labels=names))
-                for j, cents in sorted(shortfall.channel_short.items())]
+    p = model.problem
+    eligible: dict[int, set[int]] = {}  # line -> channels its rules admit
+    for i, j in zip(p.arc_line.tolist(), p.arc_channel.tolist(), strict=True):
+        eligible.setdefault(i, set()).add(j)
+    channels = []
+    for j, cents in sorted(shortfall.channel_short.items()):
+        seqs = shortfall.channel_lines.get(j, [])
+        others = sorted({k for i in seqs for k in eligible.get(i, ())} - {j},
+                        key=lambda k: -model.available.get(model.channels[k], 0))
+        channels.append(ChannelShort(
+            code=model.channels[j], disponibile=model.available.get(model.channels[j], 0),
+            short=cents, lines=[model.lines[i] for i in seqs],
+            label=channel_label(model.plan, model.channels[j], labels=names),
+            also=[(channel_label(model.plan, model.channels[k], labels=names),
+                   model.available.get(model.channels[k], 0)) for k in others]))
     no_arc = set(shortfall.no_arc_lines)
     lines = [LineProblem(model.lines[i], cents,
                          model.no_channel_reason(i) if i in no_arc else
                          "le quote massime dei canali ammessi non bastano")
              for i, cents in sorted(shortfall.line_uncovered.items())]
     conflicts = []
-    p = model.problem
     for a in shortfall.bad_arcs:
         ln, code = model.lines[int(p.arc_line[a])], model.channels[int(p.arc_channel[a])]
         name = channel_label(model.plan, code, labels=names)
