@@ -87,6 +87,7 @@ class SheetGrid:
     outline_cols: dict[int, int] = field(default_factory=dict)  # column -> outlineLevel (> 0)
     collapsed_cols: set[int] = field(default_factory=set)  # columns with collapsed="1"
     tables: list[ExcelTable] = field(default_factory=list)  # in the sheet's tableParts order
+    cents_per_unit: int = 100  # 100_000 when its amounts are thousands of euro («_pdz»)
 
     def get(self, row: int, col: int) -> Cell | None:
         """The cell at (row, col), or None when empty."""

@@ -44,6 +44,8 @@ MUTATIONS = [
     ("importo negativo su un canale", "Servizi", "E8", -30, None,
      [("PDZ101", "Servizi!C8"), ("PDZ104", "Servizi!E8"), ("PDZ403", "Canali!B5")]),
     ("riga doppia", "Servizi", "A16", "Tirocini", None, [("PDZ105", "Servizi!A16")]),
+    ("importi in migliaia non indicati", "Servizi", "A2", "Importi in migliaia di euro", None,
+     [("PDZ015", "Servizi!A2")]),
     ("totale digitato sbagliato", "Servizi", "B19", 999, None, [("PDZ201", "Servizi!B19")]),
     ("totale sbagliato dentro un totale di totali", "Servizi", "B11", 999, None,
      [("PDZ201", "Servizi!B11"), ("PDZ201", "Servizi!B19")]),  # B19 sums it: wrong too

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from ..cells import sheet_ref
 from ..formula_locale import display_formula
@@ -29,8 +31,9 @@ class AmountReader:
         if cell is None:
             return None
         v = cell.value
+        unit = sheet.cents_per_unit  # 100: euro; 100_000: thousands of euro
         if type(v) is float:  # the hot path: a number holding whole cents
-            scaled = v * 100
+            scaled = v * unit
             if abs(scaled) < 1e13:  # (False for NaN and the infinities)
                 nearest = round(scaled)
                 if abs(scaled - nearest) < 1e-6:
@@ -59,6 +62,8 @@ class AmountReader:
                 self.note("PDZ001", "errore", ref,
                           f"il testo «{v.strip()}» non è un importo: considerato vuoto.", v)
                 return None
+            if cents is not None and unit != 100:
+                cents = cents * unit // 100
             if cents is not None and v.strip() not in ("-", "€ -", "€ -"):
                 self.note("PDZ001", "avviso", ref,
                           f"importo scritto come testo «{v.strip()}»: letto come "
@@ -70,6 +75,8 @@ class AmountReader:
                       "non di importo: considerata vuota (dare alla cella un formato "
                       "numerico o di valuta).", repr(float(v)))
             return None
+        if unit != 100 and isinstance(v, (int, float)):
+            return self._in_unit(v, unit, ref)
         try:
             cents = parse_amount(v)
         except AmountError as exc:
@@ -81,6 +88,24 @@ class AmountReader:
                       f"l'importo {v!r} ha frazioni di centesimo: arrotondato a "
                       f"{format_eur(cents or 0)}.", repr(v))
         return cents
+
+
+    def _in_unit(self, v: int | float, unit: int, ref: str) -> Cents | None:
+        """A number written in thousands (or millions) of euro, in cents."""
+        if isinstance(v, float) and not math.isfinite(v):
+            return self.read_number_error(v, ref)
+        exact = Decimal(repr(v)) * unit
+        cents = int(exact.to_integral_value(ROUND_HALF_EVEN))
+        if exact != cents:
+            self.note("PDZ006", "avviso", ref,
+                      f"l'importo {v!r} ha frazioni di centesimo: arrotondato a "
+                      f"{format_eur(cents)}.", repr(v))
+        return cents
+
+    def read_number_error(self, v: float, ref: str) -> None:
+        self.note("PDZ001", "errore", ref, f"il valore {v!r} non è un importo: considerato "
+                  "vuoto.", repr(v))
+        return None
 
 
 def _real_fraction_of_cent(v: float) -> bool:

@@ -27,7 +27,9 @@ written, quoted with ``'`` when they hold ``!``):
   channel and year columns of a long table);
 - ``colonna <testo intestazione>``: the channel code of every column with that header;
 - ``riga Foglio!12``: ``voce``, ``titolo`` (``titolo azione`` ...), ``totale``, ``nota``,
-  ``ignora``.
+  ``ignora``;
+- ``importi`` (every sheet) or ``importi Foglio``: ``euro``, ``migliaia``, ``milioni`` —
+  the unit the amounts are written in.
 
 Defined names ``PDZ_ANNO_PIANO``, ``PDZ_ANNO_CONFRONTO``, ``PDZ_TOLLERANZA`` holding a
 constant are read too. The ``_pdz`` sheet wins over names, names over detection.
@@ -77,6 +79,7 @@ class LayoutConfig:
     column_channels: dict[str, str] = field(default_factory=dict)  # normalised header -> code
     column_channel_keys: list[tuple[str, str]] = field(default_factory=list)  # as written
     row_roles: dict[tuple[str, int], str] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)  # sheet casefolded ("" all) -> unit
     problems: list[tuple[str, str]] = field(default_factory=list)  # (cell, Italian message)
     source: str | None = None  # "_pdz", "nomi definiti"
 
@@ -266,6 +269,16 @@ def read_config(grid: WorkbookGrid) -> LayoutConfig:
                     _bad(cfg, where, raw_key, item)
                     continue
                 cfg.bands.setdefault(ref[0].casefold(), []).append(rows)
+        elif word == "importi":
+            from .units import parse_unit
+
+            unit = parse_unit(text)
+            sheet_name = rest.strip().strip("'")
+            if unit is None or (sheet_name and sheet_name.casefold() not in
+                                {k.casefold() for k in known}):
+                _bad(cfg, where, raw_key, text if unit is None else sheet_name)
+            else:
+                cfg.units[sheet_name.casefold()] = unit
         elif word in _TABLE_KEYS and rest:
             _table_key(cfg, where, word, rest, text, raw_key)
         elif word == "colonna" and rest:

@@ -12,7 +12,12 @@ from ..grid import Cell, SheetGrid
 from .model import COL_UNKNOWN
 from .vocabulary import UNKNOWN, HeaderMeaning, header_meaning
 
-AMOUNT_TEXT = re.compile(r"€|^\s*[-+(]?\d{1,3}(\.\d{3})+(,\d+)?\)?\s*$|^\s*-?\d+,\d{2}\s*$")
+# «€» with a figure or a dash beside it (a header «Anno 2021 (€)» is no amount)
+AMOUNT_TEXT = re.compile(r"€\s*[-\d]|\d\s*€|^\s*[-+(]?\d{1,3}(\.\d{3})+(,\d+)?\)?\s*$"
+                         r"|^\s*-?\d+,\d{2}\s*$")
+
+
+_UNIT_ONLY = re.compile(r"^\(?\s*((importi|valori) )?(in )?(€|euro|eur)\s*\)?$", re.IGNORECASE)
 
 
 def _is_year_number(cell: Cell) -> bool:
@@ -49,10 +54,11 @@ def header_columns(cells: dict[int, Cell], resolve) -> set[int] | None:
                 data = True
         elif v is not None and not data:
             data = _data_cell(cell)
-    if not data and header_candidate(cells, resolve) is not None:
-        return set(cells)
     if len(set(years)) < len(years) or (years and max(years) - min(years) >= len(years)):
         years = []  # «2000 | 2000», «2000 | 2050»: amounts that look like years
+        data = True
+    if not data and header_candidate(cells, resolve) is not None:
+        return set(cells)
     texts += len(years)
     if texts < 2:
         return None  # a data row: at most its label is text
@@ -205,6 +211,8 @@ def band_meanings(sheet: SheetGrid, rows: list[int], resolve,
                 parts.append(t)
     meanings: dict[int, HeaderMeaning] = {}
     for c, parts in texts.items():
+        if len(parts) > 1 and any(p and not _UNIT_ONLY.match(p) for p in parts):
+            parts = [p for p in parts if not _UNIT_ONLY.match(p)]  # «(euro)» under «FNPS»
         meanings[c] = combine_meanings([header_meaning(p, resolve) if p else None
                                         for p in parts])
     return {c: [p for p in ps if p] for c, ps in texts.items()}, meanings

@@ -51,6 +51,7 @@ from .regions import Region, find_regions
 from .rowdata import RowData, read_rows
 from .sections import cost_title, split_revenue_section
 from .state import ReadState, SheetState
+from .units import apply_unit
 from .vocabulary import PLAN_KINDS, header_meaning
 
 _PRIMARY_ORDER = ("previsione", "budget", "preventivo", "assestato", "anno", "importo",
@@ -103,7 +104,10 @@ def infer_layout(grid: WorkbookGrid, catalog: Catalog, config: LayoutConfig,
     if config.tolerance_cents is not None:
         rt.state.tolerance = config.tolerance_cents
     sheets: list[SheetLayout] = []
+    unit_notes: list[str] = []
+    unit_decisions: list[Decision] = []
     for sheet in sheets_to_read(grid, config, assumptions, amounts):
+        apply_unit(sheet, config, amounts, unit_notes, unit_decisions)
         rt.grids[sheet.name] = sheet
         sl = SheetLayout(sheet.name)
         summary_sheet = sheet.name.casefold() in {s.casefold() for s in config.summary_sheets}
@@ -128,12 +132,20 @@ def infer_layout(grid: WorkbookGrid, catalog: Catalog, config: LayoutConfig,
             "di intestazione nel foglio «_pdz», oppure generare la mappa con «pdz-xl mappa».",
             file=grid.source)
     plan_year, comparison, year_decisions = _years(cost, config, assumptions, grid)
-    year_decisions += _stated_workbook_keys(config)
+    year_decisions += _stated_workbook_keys(config) + unit_decisions
     for t in cost:
         _mark_secondary(t, plan_year)
+    for t in _other_years_of_the_same_voci(cost, plan_year, grid):
+        t.kind = KIND_IGNORE  # never more cost lines; said as an ambiguity (PDZ012)
     layout = WorkbookLayout(source=grid.source, plan_year=plan_year,
                             comparison_year=comparison, sheets=sheets,
                             decisions=year_decisions, assumptions=assumptions)
+    layout.ambiguities.extend(unit_notes)
+    for t in (t for t in cost if t.kind == KIND_IGNORE and not _stated(t)):
+        d = next(d for d in t.decisions if d.key == f"tabella {t.anchor}")
+        amounts.note("PDZ012", "avviso", sheet_ref(t.sheet, t.header_row, t.first_col),
+                     f"tabella {t.anchor}: {d.why}. Se sono altre voci del piano, indicare "
+                     f"nel foglio «_pdz» la chiave «tabella {t.anchor}» con «costi».")
     index = 0
     for sl in sheets:
         sheet = rt.grids[sl.name]
@@ -152,8 +164,9 @@ def infer_layout(grid: WorkbookGrid, catalog: Catalog, config: LayoutConfig,
                            default=prev.header_row)
                 ss.close_table(prev.index, last)
             _header_group(sheet, t, ss)
-            rows = list(range(t.first_row, t.last_row + 1))
-            data = read_rows(sheet, [r for r in rows if r in sheet.rows], t.columns, amounts)
+            rows = [r for r in range(t.first_row, t.last_row + 1) if r in sheet.rows]
+            data = read_rows(sheet, _without_header_copies(sheet, t, rows), t.columns,
+                             amounts)
             rt.rows[id(t)] = data
             stated_rows = {r: v for (s, r), v in config.row_roles.items()
                            if s == sl.name.casefold()}
@@ -174,6 +187,24 @@ def infer_layout(grid: WorkbookGrid, catalog: Catalog, config: LayoutConfig,
         if t.kind == KIND_COST:
             _note_ambiguity(layout, t)
     return layout, rt
+
+
+def _without_header_copies(sheet: SheetGrid, t: TableLayout, rows: list[int]) -> list[int]:
+    """The body rows but the copies of the header row (repeated at each printed page)."""
+    col = t.voce_col
+    head = sheet.value(t.header_row, col) if col is not None else None
+    if not isinstance(head, str) or not head.strip():
+        return rows
+    header = {c: sheet.value(t.header_row, c) for c in t.columns}
+    out = []
+    for r in rows:
+        cells = sheet.rows[r]
+        cell = cells.get(col)
+        if cell is not None and cell.value == head and all(
+                (cells[c].value if c in cells else None) == v for c, v in header.items()):
+            continue
+        out.append(r)
+    return out
 
 
 def _stated(t: TableLayout) -> bool:
@@ -336,6 +367,11 @@ def _years(cost: list[TableLayout], config: LayoutConfig, assumptions: list[str]
         triennium = _triennium_start(cost)
         if triennium is not None:
             plan_year, why, sure = triennium, "primo anno del triennio delle colonne", SURE_HIGH
+        elif (split := _split_year(cost)) in plan_years and split != plan_years[-1]:
+            plan_year = split  # «Budget 2021 | FNPS 2021 ... | Previsione 2022 | 2023»
+            why, sure = ("l'anno ripartito sui canali (gli anni seguenti, senza "
+                         "ripartizione, sono stime)"), SURE_MEDIUM
+            alts = [f"{y}" for y in plan_years if y != split]
         elif plan_years:
             plan_year = plan_years[-1]
             why, sure = "l'anno più recente delle colonne di budget/previsione", SURE_HIGH
@@ -363,6 +399,14 @@ def _years(cost: list[TableLayout], config: LayoutConfig, assumptions: list[str]
                                   SURE_STATED if config.comparison_year else SURE_HIGH,
                                   "l'anno precedente più vicino nelle colonne"))
     return plan_year, comparison, decisions
+
+
+def _split_year(cost: list[TableLayout]) -> int | None:
+    """The one year the channel headers name (``FNPS 2021``, ``FSOL 2021``), or None
+    when they name none or several (an avanzo names the year it comes from)."""
+    years = {r.year for t in cost for r in t.columns.values()
+             if r.role == COL_CHANNEL and r.year and not (r.channel or "").startswith("AVANZO")}
+    return years.pop() if len(years) == 1 else None
 
 
 def _year_column_values(grid: WorkbookGrid, cost: list[TableLayout]) -> set[int]:
@@ -407,6 +451,51 @@ def _title_year(grid: WorkbookGrid, cost: list[TableLayout]) -> int | None:
                 if m:
                     return int(m.group(1))
     return None
+
+
+def _other_years_of_the_same_voci(cost: list[TableLayout], plan_year: int,
+                                  grid: WorkbookGrid) -> list[TableLayout]:
+    """Cost tables with no amount of the plan year whose voci are (80 % or more) the voci
+    of a table that has it: the same lines in another year (``Consuntivo 2020`` under
+    the ``Budget 2021``), not more lines. Each gets its decision («ignora», media)."""
+    def plan_cols(t: TableLayout) -> bool:
+        return any(r.role == COL_AMOUNT and not r.secondary and r.year in (None, plan_year)
+                   for r in t.columns.values())
+
+    def voci(t: TableLayout) -> list[str]:
+        sheet, col = grid.sheet(t.sheet), t.voce_col
+        if sheet is None or col is None:
+            return []
+        out = []
+        for r in range(t.first_row, t.last_row + 1):
+            cells = sheet.rows.get(r)
+            if cells and col in cells and isinstance(cells[col].value, str) and any(
+                    c in cells and type(cells[c].value) in (int, float)
+                    for c, role in t.columns.items() if role.role == COL_AMOUNT):
+                out.append(normalise_label(cells[col].value))
+        return out
+
+    with_plan = [t for t in cost if plan_cols(t)]
+    if not with_plan:
+        return []
+    pool = {v for t in with_plan for v in voci(t)}
+    out = []
+    for t in cost:
+        if plan_cols(t) or _stated(t) or not any(
+                r.role == COL_AMOUNT for r in t.columns.values()):
+            continue
+        mine = voci(t)
+        if len(mine) >= 2 and sum(v in pool for v in mine) >= 0.8 * len(mine):
+            years = sorted({r.year for r in t.columns.values()
+                            if r.role == COL_AMOUNT and r.year})
+            t.decisions = [d for d in t.decisions if d.key != f"tabella {t.anchor}"]
+            t.decisions.append(Decision(
+                f"tabella {t.anchor}", KIND_IGNORE, SURE_MEDIUM,
+                "ha solo importi di altri anni (" + ", ".join(map(str, years)) + ") delle "
+                f"stesse voci di una tabella del {plan_year}: letta come confronto, non "
+                "come altre righe di costo", [KIND_COST]))
+            out.append(t)
+    return out
 
 
 def _mark_secondary(t: TableLayout, plan_year: int) -> None:

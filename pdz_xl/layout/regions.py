@@ -227,9 +227,34 @@ def find_regions(sheet: SheetGrid, resolve, stated: dict | None = None) -> list[
             beside = {id(o): o for r in reg.header_rows for o in on_row[r]}
             _take_label_columns(reg, list(beside.values()))
         _trim(reg)
-    regions.extend(pending)
+    regions.extend(_join_repeated_headers(pending))
     regions.sort(key=lambda g: (g.header_rows[0], g.first_col))
     return regions
+
+
+def _join_repeated_headers(regions: list[Region]) -> list[Region]:
+    """A header copied down the sheet at each printed page, between two lines (a figure
+    just above it and just under it), continues the table above: one table, not two
+    (the groups open over the copy go on under it)."""
+    out: list[Region] = []
+    for reg in sorted(regions, key=lambda g: (g.header_rows[0], g.first_col)):
+        prev = next((o for o in reversed(out) if o.first_col == reg.first_col
+                     and o.last_col == reg.last_col), None)
+        top = reg.header_rows[0]
+        if prev is not None and prev.last_row == top - 1 and not prev.excel_table \
+                and not reg.excel_table and prev.headers == reg.headers \
+                and _has_figure(reg, top - 1) and _has_figure(reg, reg.header_row + 1):
+            prev.last_row = reg.last_row
+            continue
+        out.append(reg)
+    return out
+
+
+def _has_figure(reg: Region, row: int) -> bool:
+    cells = reg.sheet.rows.get(row)
+    return bool(cells) and any(
+        type(cell.value) in (int, float) for c, cell in cells.items()
+        if c in reg.meanings and reg.meanings[c].is_value)
 
 
 def _stated_bands(sheet: SheetGrid, resolve, anchors: dict[tuple[int, int | None], dict],

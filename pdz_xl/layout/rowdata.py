@@ -101,6 +101,7 @@ def read_rows(sheet: SheetGrid, rows: list[int], roles: dict[int, ColumnRole],
     out: list[RowData] = []
     rows_of = sheet.rows
     read = amounts.read
+    unit = sheet.cents_per_unit  # cents per unit written: 100 (euro), 100_000 (thousands)
     for r in rows:
         cells = rows_of.get(r)
         if not cells:
@@ -114,7 +115,7 @@ def read_rows(sheet: SheetGrid, rows: list[int], roles: dict[int, ColumnRole],
                 continue
             v = cell.value
             if type(v) is float:
-                scaled = v * 100
+                scaled = v * unit
                 nearest = round(scaled) if abs(scaled) < 1e13 else 0.5  # (NaN, inf: read)
                 if abs(scaled - nearest) < 1e-6:
                     values[c] = int(nearest)

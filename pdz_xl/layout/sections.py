@@ -20,9 +20,10 @@ from .labels import heading_of, is_total_label
 from .model import KIND_COST, KIND_REVENUE, SURE_HIGH, Decision, TableLayout
 
 _REVENUE_TITLE = re.compile(
-    r"^(entrate|ricavi|proventi|fonti( di finanziamento)?|finanziamenti|risorse"
+    r"^((sez(ione)? )?([a-h]|\d{1,2}|i{1,3}|iv|v) )?"  # a section letter: «B) ENTRATE»
+    r"(entrate|ricavi|proventi|fonti( di finanziamento)?|finanziamenti|risorse"
     r"( disponibili| finanziarie)?|copertura( finanziaria)?|coperture)"
-    r"( \d{4})?( (previste|del piano|del budget))?( \d{4})?$")
+    r"( \d{4})?( (previste|del piano|del budget))?( \d{4})?( [a-h])?$")
 
 
 _COST_WORDS = re.compile(r"\b(costi|spese|uscite|impieghi|utilizzi)\b")

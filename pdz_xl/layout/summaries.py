@@ -16,6 +16,8 @@ from .model import COL_AMOUNT, COL_TRIENNIO, TableLayout
 _DEDUCTION_RE = re.compile(r"quot[ae] vincolat|non applicat|da non applicare|accantonat")
 _NET_TOTAL_RE = re.compile(r"^totale (po|piano operativo|netto|disponibile)\b")
 _GRAND_TOTAL_RE = re.compile(r"^totale( budget| generale| complessivo| entrate e avanzo)?$")
+# entrate minus uscite, under a quadro economico: neither a source nor a total of sources
+_BALANCE_RE = re.compile(r"^(saldo|differenza|sbilancio|pareggio|risultato)\b")
 
 
 def _label(sheet: SheetGrid, row: int, col: int | None) -> str:
@@ -120,6 +122,8 @@ def revenues_from(table: SummaryTable, plan_year: int | None, catalog: Catalog,
                 kind=kind, amount=amount, amount_cell=amount_cell, formula=formula,
                 amounts=amounts_by_year, amount_cells=cells_by_year, covers=covers,
                 deducts=deducts))
+            continue
+        if code is None and _BALANCE_RE.match(n):
             continue
         is_deduction = last_total is not None and bool(_DEDUCTION_RE.search(n))
         channel = None

@@ -291,6 +291,11 @@ def _best_scope(st: ReadState, t: TotalRow, position: str, table_lines: list[int
         if position == "sopra":
             candidates = ["table", *candidates]
     stated = _stated(t.rd, ykeys)
+    if position == "sotto" and t.table_at == 0 and table_lines and (
+            formula == set(table_lines) if formula is not None
+            else _matches(st, stated, table_lines)):
+        # a «Totale generale» over the whole table, its groups' totals under their lines
+        return ("grand" if t.scope == "grand" else "table"), list(table_lines), True
     options: list[tuple[str, list[int]]] = []
     for scope in dict.fromkeys(candidates):
         if scope in LEVELS and position == "sotto" and t.scope != scope and \

@@ -63,8 +63,15 @@ _IGNORE_WORDS = re.compile(
 # label columns: phrase -> (role, level); checked as whole words inside the header
 _LABEL_PHRASES: list[tuple[re.Pattern[str], str, str | None]] = [
     (re.compile(p), role, level) for p, role, level in [
+        # codes first: «Cod. voce» is a code, «Voce» the voce
+        (r"^(codice|cod|n|nr|num|numero|id|n riga|riga|progressivo|rif|riferimento|ordine"
+         r"|n ordine|cod voce|codice voce|cod intervento|codice intervento|cod sioss"
+         r"|codice sioss)$", COL_CODE, None),
+        # an accounting program's classification: «Missione | Programma | Capitolo | Art.»
+        (r"^(capitolo|cap|capitolo articolo|cap art|art|articolo|missione|programma"
+         r"|titolo|macroaggregato|piano dei conti|pdc|codice bilancio)$", COL_CODE, None),
         (r"\bvoc[ei]\b|\bdescrizione\b|\bdettaglio\b|\bdenominazione\b|\boggetto\b"
-         r"|\bcapitolo\b|\bdescrizione spesa\b", COL_VOCE, None),
+         r"|\bdescrizione spesa\b", COL_VOCE, None),
         (r"^(fonte|fonti|canale|canali|fondo|fondi|finanziamento|finanziamenti)"
          r"( di finanziamento| finanziamento)?$|\bfonte di finanziamento\b"
          r"|\bfonti di finanziamento\b|\bcanale di finanziamento\b", COL_CHANNEL_NAME, None),
@@ -75,8 +82,6 @@ _LABEL_PHRASES: list[tuple[re.Pattern[str], str, str | None]] = [
         (r"^(servizi[oi]?|unita di offerta|servizio unita di offerta)$", COL_GROUP, "servizio"),
         (r"^(azion[ei]|intervent[oi]|progett[oi]|linea di azione|linee di azione)$",
          COL_GROUP, "azione"),
-        (r"^(codice|cod|n|nr|num|numero|id|n riga|riga|progressivo|rif|riferimento|ordine"
-         r"|n ordine|cod voce|codice voce)$", COL_CODE, None),
         (r"^(note|nota|commenti|commento|osservazioni|annotazioni|motivazione|motivazioni"
          r"|descrizione variazione|responsabile|referente|stato|cig|cup)$", COL_NOTE, None),
         (r"^(anno|esercizio|annualita|anno di riferimento)$", COL_YEAR_NAME, None),

@@ -56,6 +56,8 @@ RULES: dict[str, Rule] = {r.code: r for r in [
              "La stessa cella letta due volte (riga e riepilogo, due tabelle sovrapposte)"),
     _lettura("PDZ014", "riga-di-cui", "avviso",
              "Riga «di cui»: parte della riga sopra, non contata di nuovo"),
+    _lettura("PDZ015", "importi-in-migliaia", "errore",
+             "Importi in migliaia (o milioni) di euro: unità da indicare nel foglio «_pdz»"),
     Rule("PDZ101", "ripartizione-diversa", "righe", "errore",
          "La ripartizione sui canali non è uguale al budget della riga"),
     Rule("PDZ102", "budget-senza-ripartizione", "righe", "errore",
