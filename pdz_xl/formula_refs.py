@@ -11,6 +11,10 @@ _REF_RE = re.compile(
     r"(?:(?P<sheet>'(?:[^']|'')+'|[A-Za-z0-9_.]+)!)?"
     r"(?P<a>\$?[A-Z]{1,3}\$?[0-9]+)(?::(?P<b>\$?[A-Z]{1,3}\$?[0-9]+))?")
 
+# a sheet before a cell, a range, whole columns (``VLOOKUP(x;Dettaglio!A:B;2)``) or in the
+# text an INDIRECT builds (``INDIRECT("Dettaglio!B"&12)``)
+_SHEET_RE = re.compile(r"(?P<sheet>'(?:[^']|'')+'|[A-Za-z0-9_.]+)!\$?[A-Za-z0-9]")
+
 Area = tuple[str | None, int, int, int, int]  # sheet, r1, c1, r2, c2
 
 
@@ -120,7 +124,7 @@ def referenced_sheets(formula: str | None) -> set[str]:
     if not formula or "!" not in formula:
         return set()
     out = set()
-    for m in _REF_RE.finditer(formula):
+    for m in _SHEET_RE.finditer(formula):
         sheet = m.group("sheet")
         if sheet:
             out.add(sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet)

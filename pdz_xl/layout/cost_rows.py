@@ -43,6 +43,22 @@ from .state import ReadState, SheetState
 from .totals_reading import TotalRow, named_group, reconciles_below, resolve_totals, year_keys
 
 
+def _continues_line(data: list[RowData], i: int, kinds: dict[int, str]) -> bool:
+    """A description wrapped into the next row (``Gestione e sviluppo`` / ``software``):
+    text alone in the voce column, in lower case, right under a line whose text does not
+    end a sentence. Joined to that line's voce, it is no line of its own."""
+    rd = data[i]
+    if i == 0 or rd.has_values or rd.code or rd.bold or not rd.voce[:1].islower() \
+            or any(rd.groups.values()):
+        return False
+    prev = data[i - 1]
+    if prev.row != rd.row - 1 or kinds.get(prev.row) != ROW_LINE or not prev.voce \
+            or prev.voce.rstrip()[-1:] in ".:;!?":
+        return False
+    prev.voce = f"{prev.voce} {rd.voce}"
+    return True
+
+
 def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
                     data: list[RowData], stated_rows: dict[int, str],
                     hint: tuple[str, ...] = (), stated_totals: str | None = None,
@@ -95,6 +111,8 @@ def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
                     _lines_follow(data, i):
                 heads[rd.row] = h  # «SERVIZIO TM» in the voce column, under an area column
                 kinds[rd.row] = ROW_HEADING
+            elif rd.voce and _continues_line(data, i, kinds):
+                kinds[rd.row] = ROW_NOTE
             elif rd.voce:
                 kinds[rd.row] = ROW_LINE
             elif rd.has_values:
@@ -117,6 +135,8 @@ def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
             kinds[rd.row] = ROW_HEADING
         elif rd.has_values and rd.bold and profile.bold < 0.3:
             kinds[rd.row] = "forse"
+        elif _continues_line(data, i, kinds):
+            kinds[rd.row] = ROW_NOTE
         else:
             kinds[rd.row] = ROW_LINE
     line_rows = sorted(r for r, k in kinds.items() if k in (ROW_LINE, "forse"))

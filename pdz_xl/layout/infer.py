@@ -476,14 +476,13 @@ def _other_years_of_the_same_voci(cost: list[TableLayout], plan_year: int,
         return out
 
     with_plan = [t for t in cost if plan_cols(t)]
-    if not with_plan:
+    others = [t for t in cost if not plan_cols(t) and not _stated(t)
+              and any(r.role == COL_AMOUNT for r in t.columns.values())]
+    if not with_plan or not others:
         return []
     pool = {v for t in with_plan for v in voci(t)}
     out = []
-    for t in cost:
-        if plan_cols(t) or _stated(t) or not any(
-                r.role == COL_AMOUNT for r in t.columns.values()):
-            continue
+    for t in others:
         mine = voci(t)
         if len(mine) >= 2 and sum(v in pool for v in mine) >= 0.8 * len(mine):
             years = sorted({r.year for r in t.columns.values()
