@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from ..errors import PdzError
 from .outputs import Target, _refuse_clashes, prepare_folder
-from .process import BatchOptions
+from .process import BatchOptions, failure_message
 from .runner import FileResult, Job, Label
 
 YEAR_STEP = "anno_piano"
@@ -29,10 +29,8 @@ def plan_year_of(target: Target) -> FileResult:
     result = FileResult(file=str(target.src), status="ok")
     try:
         result.steps[YEAR_STEP] = str(detect_plan(read_workbook(target.src)).plan_year)
-    except PdzError as exc:
-        result.status, result.message = "errore", exc.describe()
-    except (OSError, MemoryError) as exc:
-        result.status, result.message = "errore", f"{target.src}: {exc}"
+    except (PdzError, OSError, MemoryError) as exc:
+        result.status, result.message = "errore", failure_message(target.src, exc)
     return result
 
 
@@ -78,11 +76,7 @@ def process_next_year(target: Target, options: BatchOptions) -> FileResult:
         result.errori, result.avvisi = counts(last.result.findings)
         result.steps = {"nuovo anno": "; ".join(last.result.changeset.summary)}
         result.status = "rilievi" if result.errori else "ok"
-    except PdzError as exc:
-        result.message = exc.describe()
-    except OSError as exc:
-        result.message = f"{target.src}: errore di sistema ({exc.strerror or exc})."
-    except MemoryError:
-        result.message = f"{target.src}: memoria esaurita leggendo il file."
+    except (PdzError, OSError, MemoryError) as exc:
+        result.message = failure_message(target.src, exc)
     result.seconds = round(time.perf_counter() - t0, 3)
     return result

@@ -38,6 +38,15 @@ def target_label(target: Target) -> str:
     return str(target.src)
 
 
+def failure_message(src: object, exc: PdzError | OSError | MemoryError) -> str:
+    """What a file's row says when reading or writing it failed (Italian, naming it)."""
+    if isinstance(exc, PdzError):
+        return exc.describe()
+    if isinstance(exc, OSError):
+        return f"{src}: errore di sistema ({exc.strerror or exc})."
+    return f"{src}: memoria esaurita leggendo il file."
+
+
 def process_file(target: Target, options: BatchOptions) -> FileResult:
     """Run the pipeline on one file; any failure becomes a FileResult, never an exception."""
     from ..io.locks import refuse_if_open
@@ -68,11 +77,7 @@ def process_file(target: Target, options: BatchOptions) -> FileResult:
         result.errori, result.avvisi = outcome.errori, outcome.avvisi
         result.steps = outcome.summaries
         result.status = "rilievi" if outcome.errori else "ok"
-    except PdzError as exc:
-        result.message = exc.describe()
-    except OSError as exc:
-        result.message = f"{src}: errore di sistema ({exc.strerror or exc})."
-    except MemoryError:
-        result.message = f"{src}: memoria esaurita leggendo il file."
+    except (PdzError, OSError, MemoryError) as exc:
+        result.message = failure_message(src, exc)
     result.seconds = round(time.perf_counter() - t0, 3)
     return result
