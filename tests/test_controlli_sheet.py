@@ -76,6 +76,8 @@ def test_signs_read_with_the_words_and_residuals_are_not_marked(written):
     rows = _rows(ws)
     r = rows["PDZ403 Canali 2021!B11"]
     assert "restano € 150.358,11" in ws.cell(r, 6).value
+    assert ws.cell(r, 5).value == "ALTRI FONDI PROGETTUALI"  # the workbook's name, no code
+    assert ws.cell(rows["PDZ403 Canali 2021!B4"], 5).value == "AVANZO 2020 VINCOLATO"
     assert ws.cell(r, 7).value == pytest.approx(150358.11)  # +, as «restano» reads
     canali = wb["Canali 2021"]
     assert canali["B11"].comment is None and _fill(canali["B11"]) != MARK_FILLS["avviso"]

@@ -9,6 +9,8 @@ import openpyxl
 import pytest
 
 from pdz_xl.changeset import MARK_FILLS
+from pdz_xl.channels.display import channel_labels
+from pdz_xl.io.load import load_plan
 from pdz_xl.io.xlsx_patch import apply_changeset
 from pdz_xl.io.xlsx_reader import read_workbook
 from pdz_xl.layout.detect import detect_plan
@@ -53,11 +55,12 @@ def test_report_sheet_has_one_linked_row_per_finding(written):
         "Correzione proposta"]
     rows = list(ws.iter_rows(min_row=HEADER_ROW + 1, values_only=False))
     assert len(rows) == len(findings)
+    names = channel_labels(load_plan(PP2021))  # channels by the workbook's names
     for row, f in zip(rows, ranked(findings), strict=True):
         code, severity, category, cell, path, message, diff = (c.value for c in row[:7])
         assert (code, severity, category, cell, message) == (
             f.code, f.severity, f.category, f.cell, f.message)
-        assert path == " / ".join(f.path)
+        assert path == " / ".join(names.get(p, p) for p in f.path)
         assert Decimal(str(diff)) == to_decimal(f.difference)
         sheet, ref = f.cell.split("!")
         link = row[3].hyperlink

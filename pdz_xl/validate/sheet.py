@@ -19,6 +19,7 @@ from ..changeset import (
     OwnedSheet,
     PageSetup,
 )
+from ..channels.display import channel_labels
 from ..findings import Finding
 from ..money import EUR_PLAIN_FORMAT, to_decimal
 from ..plan import Plan
@@ -57,10 +58,11 @@ def _lines(text: str, width: float) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
-def _row(row: int, f: Finding) -> tuple[list[CellWrite], float]:
-    """The cells of one finding and the row height they need."""
+def _row(row: int, f: Finding, names: dict[str, str]) -> tuple[list[CellWrite], float]:
+    """The cells of one finding and the row height they need; ``names``: channel codes ->
+    the names the workbook gives them (a channel's path shows its name, never its code)."""
     fill = _SEEN_FILL if f.visto is not None else _GROUP_FILL[group_of(f)]
-    path = " / ".join(f.path)
+    path = " / ".join(names.get(p, p) for p in f.path)
     fix = f"{f.fix.description} in {f.fix.cell}" if f.fix is not None else ""
     cells = [
         CellWrite(cell=f"A{row}", value=f.code),
@@ -121,12 +123,13 @@ def report_sheet(plan: Plan, findings: list[Finding], *, file_label: str | None 
     cells += [CellWrite(cell=f"{col_letters(i + 1)}{HEADER_ROW}", value=h, style=_HEAD)
               for i, h in enumerate(HEADERS)]
     heights: dict[int, float] = {}
+    names = channel_labels(plan)
     if not findings:
         cells.append(CellWrite(cell=f"A{HEADER_ROW + 1}",
                                value="Nessun rilievo: il budget è coerente.",
                                style=CellStyle(bold=True)))
     for row, f in enumerate(ranked(findings), start=HEADER_ROW + 1):
-        row_cells, height = _row(row, f)
+        row_cells, height = _row(row, f, names)
         cells += row_cells
         heights[row] = height
     last = HEADER_ROW + max(len(findings), 1)
