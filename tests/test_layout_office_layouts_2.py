@@ -9,49 +9,41 @@ must be; the tests compare.
 from __future__ import annotations
 
 from decimal import Decimal
-from itertools import groupby
 from pathlib import Path
 
 import openpyxl
 import xlsxwriter
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Side
 
 from pdz_xl.changeset import Changeset
 from pdz_xl.io.load import load_plan
 from pdz_xl.io.xlsx_patch import apply_changeset
 from pdz_xl.layout.mapping import mapping_sheet
 from pdz_xl.validate import validate_plan
+from tests.support.office_books import (
+    BOLD,
+    PO_LEVELS,
+    bold_heading,
+    channel_columns,
+    column_sum,
+    line_cells,
+    new_book,
+    num,
+    obiettivo_title,
+    po_lines,
+    pp_lines,
+    save_book,
+    used_channels,
+    write_headers,
+    write_hierarchy,
+)
 from tests.support.oracles import cents, rows
 
-CHANNELS = ("FNPS", "FSOL", "FSR", "COMUNI", "ATS", "AVANZO_VINCOLATO",
-            "AVANZO_NON_VINCOLATO", "ALTRI_FONDI_PROGETTUALI")
 HEADER = {"FNPS": "FNPS 2021", "FSOL": "FSOL 2021", "FSR": "FSR 2021", "COMUNI": "COMUNI",
           "ATS": "FONDI ATS", "AVANZO_VINCOLATO": "AVANZO 2020 VINCOLATO",
           "AVANZO_NON_VINCOLATO": "AVANZO 2020 NON VINCOLATO",
           "ALTRI_FONDI_PROGETTUALI": "ALTRI FONDI PROGETTUALI"}
-BOLD = Font(bold=True)
 TOP = Border(top=Side(style="thin"))
-
-
-def _po(n_max: int = 15) -> list[dict]:
-    return [x for x in rows("po2018_lines.csv") if int(x["obiettivo_n"]) <= n_max]
-
-
-def _pp(*tables: int) -> list[dict]:
-    return [r for r in rows("pp2021_lines.csv") if int(r["tabella"]) in tables]
-
-
-def _num(text: str) -> float | None:
-    return float(Decimal(text)) if text else None
-
-
-def _sum(lines: list[dict], key: str) -> Decimal:
-    return sum((Decimal(x[key] or 0) for x in lines), Decimal(0))
-
-
-def _used(lines: list[dict]) -> list[str]:
-    return [c for c in CHANNELS if any(r[c] for r in lines)]
-
 
 def _po_want(lines: list[dict]) -> list[tuple]:
     return [((x["obiettivo"], x["azione"]), x["voce"], cents(x["importo_2018"])) for x in lines]
@@ -93,46 +85,42 @@ def _read(path: Path):
     return plan
 
 
-def _save(wb, path: Path) -> Path:
-    wb.save(path)
-    return path
+def _obiettivo_total(totals: dict[str, int], label: str = "TOTALE OBIETTIVO", rows: int = 1,
+                     col: int = 1, bold: bool = True):
+    """The footer of an obiettivo: «label n» in bold and the declared total beside it."""
+    def footer(ws, r, group):
+        n = group.key[0]
+        ws.cell(r, col, f"{label} {n}").font = BOLD
+        cell = ws.cell(r, col + 1, totals[n] / 100)
+        if bold:
+            cell.font = BOLD
+        return rows
+    return footer
 
 
-def _headers(ws, row: int, names: list[str], first_col: int = 1) -> None:
-    for c, name in enumerate(names, start=first_col):
-        if name:
-            ws.cell(row, c, name).font = BOLD
-
+def _budget_cells(channels: list[str]):
+    """Voce, budget 2020 and 2021, then the channels' split."""
+    return line_cells(amounts={2: "budget_2020", 3: "budget_2021"},
+                      channels=channel_columns(channels, 4))
 
 # 1 ─ costs and revenues on one sheet, «QUADRO ECONOMICO», sections «A) USCITE» «B) ENTRATE»
 def test_quadro_economico_costs_and_revenues_on_one_sheet(tmp_path):
-    lines = _pp(1, 2, 3)
-    channels = _used(lines)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Quadro economico"
+    lines = pp_lines(1, 2, 3)
+    channels = used_channels(lines)
+    wb, ws = new_book("Quadro economico")
     ws["A1"] = "QUADRO ECONOMICO - PIANO DI ZONA 2021"
     ws["A1"].font = BOLD
     ws["A3"] = "A) USCITE"
     ws["A3"].font = BOLD
-    _headers(ws, 4, ["Descrizione", "Budget 2021"])
-    r = 5
-    for servizio, in_s in groupby(lines, key=lambda x: x["servizio"]):
-        ws.cell(r, 1, servizio).font = BOLD
-        r += 1
-        for azione, voci in groupby(in_s, key=lambda x: x["azione"]):
-            ws.cell(r, 1, azione).font = BOLD
-            r += 1
-            for x in voci:
-                ws.cell(r, 1, x["voce"])
-                ws.cell(r, 2, _num(x["budget_2021"]))
-                r += 1
-    total = _sum(lines, "budget_2021")
+    write_headers(ws, 4, ["Descrizione", "Budget 2021"])
+    r = write_hierarchy(ws, lines, 5, line_cells(amounts={2: "budget_2021"}),
+                        levels=("servizio", "azione"))
+    total = column_sum(lines, "budget_2021")
     ws.cell(r, 1, "TOTALE USCITE (A)").font = BOLD
     ws.cell(r, 2, float(total)).font = BOLD
     r += 2
     ws.cell(r, 1, "B) ENTRATE").font = BOLD
-    revenue = {ch: _sum(lines, ch) for ch in channels}
+    revenue = {ch: column_sum(lines, ch) for ch in channels}
     for ch in channels:
         r += 1
         ws.cell(r, 1, HEADER[ch] if "20" in HEADER[ch] else f"{HEADER[ch]} 2021")
@@ -141,7 +129,7 @@ def test_quadro_economico_costs_and_revenues_on_one_sheet(tmp_path):
     ws.cell(r + 1, 2, float(total)).font = BOLD
     ws.cell(r + 3, 1, "SALDO (B - A)").font = BOLD
     ws.cell(r + 3, 2, 0)
-    plan = _read(_save(wb, tmp_path / "quadro.xlsx"))
+    plan = _read(save_book(wb, tmp_path / "quadro.xlsx"))
     got = [(tuple(ln.path), ln.voce, ln.amounts.get(2021)) for ln in plan.lines]
     assert got == [((x["servizio"], x["azione"]), x["voce"], cents(x["budget_2021"]))
                    for x in lines]
@@ -154,29 +142,21 @@ def test_quadro_economico_costs_and_revenues_on_one_sheet(tmp_path):
 
 # 2 ─ a column «Cod. intervento» with SIOSS-like codes beside the voci
 def test_sioss_codes_column(tmp_path):
-    lines = _po(6)
+    lines = po_lines(6)
     totals = _po_totals()
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "PO 2018"
-    _headers(ws, 1, ["Cod. intervento", "Obiettivo / Azione / Voce", "Importo 2018"])
-    r = 2
+    wb, ws = new_book("PO 2018")
+    write_headers(ws, 1, ["Cod. intervento", "Obiettivo / Azione / Voce", "Importo 2018"])
     letters = "ABCDEF"
-    for (n, name), group in groupby(lines, key=lambda x: (x["obiettivo_n"], x["obiettivo"])):
-        ws.cell(r, 2, f"OBIETTIVO {n} - {name}").font = BOLD
-        r += 1
-        for k, (azione, voci) in enumerate(groupby(group, key=lambda x: x["azione"]), 1):
-            ws.cell(r, 2, azione).font = BOLD
-            r += 1
-            for j, x in enumerate(voci, 1):
-                ws.cell(r, 1, f"{letters[int(n) % 6]}{k}.{j:02d}")
-                ws.cell(r, 2, x["voce"])
-                ws.cell(r, 3, _num(x["importo_2018"]))
-                r += 1
-        ws.cell(r, 2, f"TOTALE OBIETTIVO {n}").font = BOLD
-        ws.cell(r, 3, totals[n] / 100)
-        r += 1
-    plan = _read(_save(wb, tmp_path / "sioss.xlsx"))
+    cells = line_cells(2, {3: "importo_2018"})
+
+    def line(ws, r, x, at):
+        ws.cell(r, 1, f"{letters[int(x['obiettivo_n']) % 6]}{at[1]}.{at[2]:02d}")
+        cells(ws, r, x)
+
+    write_hierarchy(ws, lines, 2, line, heading=bold_heading(2, title=obiettivo_title()),
+                    levels=PO_LEVELS,
+                    footers={PO_LEVELS[0]: _obiettivo_total(totals, col=2, bold=False)})
+    plan = _read(save_book(wb, tmp_path / "sioss.xlsx"))
     assert _po_got(plan) == _po_want(lines)
     assert [(t.label, t.amounts[2018], len(t.line_ids)) for t in plan.totals] == [
         (f"TOTALE OBIETTIVO {n}", totals[n], sum(x["obiettivo_n"] == n for x in lines))
@@ -186,29 +166,23 @@ def test_sioss_codes_column(tmp_path):
 
 # 3 ─ amounts in thousands of euro, said by a note over the table
 def _thousands_book(path: Path, stated: str | None) -> tuple[Path, list[dict]]:
-    lines = _po(5)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Piano 2018"
+    lines = po_lines(5)
+    wb, ws = new_book("Piano 2018")
     ws["A1"] = "PIANO OPERATIVO 2018"
     ws["A2"] = "(importi in migliaia di euro)"
-    _headers(ws, 4, ["Obiettivo / Azione / Voce", "Previsione 2018"])
-    r = 5
-    for (n, name), group in groupby(lines, key=lambda x: (x["obiettivo_n"], x["obiettivo"])):
-        ws.cell(r, 1, f"OBIETTIVO {n}: {name}").font = BOLD
-        r += 1
-        for azione, voci in groupby(group, key=lambda x: x["azione"]):
-            ws.cell(r, 1, azione).font = BOLD
-            r += 1
-            for x in voci:
-                ws.cell(r, 1, x["voce"])
-                if x["importo_2018"]:
-                    ws.cell(r, 2, float(Decimal(x["importo_2018"]) / 1000))
-                r += 1
+    write_headers(ws, 4, ["Obiettivo / Azione / Voce", "Previsione 2018"])
+
+    def line(ws, r, x, at):
+        ws.cell(r, 1, x["voce"])
+        if x["importo_2018"]:
+            ws.cell(r, 2, float(Decimal(x["importo_2018"]) / 1000))
+
+    write_hierarchy(ws, lines, 5, line, heading=bold_heading(title=obiettivo_title(": ")),
+                    levels=PO_LEVELS)
     if stated is not None:
         cfg = wb.create_sheet("_pdz")
         cfg.append(["importi", stated])
-    return _save(wb, path), lines
+    return save_book(wb, path), lines
 
 
 def test_amounts_in_thousands_are_never_read_as_euro_in_silence(tmp_path):
@@ -224,7 +198,7 @@ def test_amounts_in_thousands_stated_in_pdz(tmp_path):
     path, lines = _thousands_book(tmp_path / "migliaia.xlsx", "migliaia")
     plan = _read(path)
     assert _po_got(plan) == _po_want(lines)
-    assert sum(ln.amount(2018) for ln in plan.lines) == int(_sum(lines, "importo_2018") * 100)
+    assert sum(ln.amount(2018) for ln in plan.lines) == int(column_sum(lines, "importo_2018") * 100)
     assert [f.code for f in validate_plan(plan) if f.code in ("PDZ015", "PDZ010")] == []
     path, _ = _thousands_book(tmp_path / "euro.xlsx", "euro")
     plan = _read(path)
@@ -234,27 +208,24 @@ def test_amounts_in_thousands_stated_in_pdz(tmp_path):
 
 # 4 ─ Obiettivo and Azione in merged cells spanning their rows vertically
 def test_obiettivo_and_azione_merged_vertically(tmp_path):
-    lines = _po(15)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Budget"
-    _headers(ws, 1, ["Obiettivo", "Azione", "Voce di spesa", "Importo 2018"])
-    r = 2
-    for name, group in groupby(lines, key=lambda x: x["obiettivo"]):
-        first = r
-        for azione, voci in groupby(group, key=lambda x: x["azione"]):
-            a_first = r
-            for x in voci:
-                ws.cell(r, 3, x["voce"])
-                ws.cell(r, 4, _num(x["importo_2018"]))
-                r += 1
-            ws.cell(a_first, 2, azione).alignment = Alignment(vertical="center", wrap_text=True)
-            if r - 1 > a_first:
-                ws.merge_cells(start_row=a_first, end_row=r - 1, start_column=2, end_column=2)
-        ws.cell(first, 1, name).alignment = Alignment(vertical="center", wrap_text=True)
-        if r - 1 > first:
-            ws.merge_cells(start_row=first, end_row=r - 1, start_column=1, end_column=1)
-    plan = _read(_save(wb, tmp_path / "unite.xlsx"))
+    lines = po_lines(15)
+    wb, ws = new_book("Budget")
+    write_headers(ws, 1, ["Obiettivo", "Azione", "Voce di spesa", "Importo 2018"])
+
+    def merged(col):
+        def footer(ws, r, group):
+            ws.cell(group.first_row, col, group.key).alignment = Alignment(
+                vertical="center", wrap_text=True)
+            if r - 1 > group.first_row:
+                ws.merge_cells(start_row=group.first_row, end_row=r - 1,
+                               start_column=col, end_column=col)
+            return 0
+        return footer
+
+    write_hierarchy(ws, lines, 2, line_cells(3, {4: "importo_2018"}),
+                    heading=lambda ws, r, group: 0, levels=("obiettivo", "azione"),
+                    footers={"azione": merged(2), "obiettivo": merged(1)})
+    plan = _read(save_book(wb, tmp_path / "unite.xlsx"))
     assert _po_got(plan) == _po_want(lines)
     assert [g.level for g in plan.lines[0].groups] == ["obiettivo", "azione"]
     assert sum(ln.amount(2018) for ln in plan.lines) == 1_008_973_782
@@ -262,11 +233,9 @@ def test_obiettivo_and_azione_merged_vertically(tmp_path):
 
 # 5 ─ blank spacer columns between the label and the amounts (and between amounts)
 def test_blank_spacer_columns(tmp_path):
-    lines = _pp(1, 2, 3, 4, 5)
-    channels = _used(lines)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Budget 2021"
+    lines = pp_lines(1, 2, 3, 4, 5)
+    channels = used_channels(lines)
+    wb, ws = new_book("Budget 2021")
     cols = {"2020": 4, "2021": 6} | {ch: 8 + k for k, ch in enumerate(channels)}
     ws.cell(1, 1, "Voce").font = BOLD
     ws.cell(1, 4, "Budget 2020").font = BOLD
@@ -275,54 +244,26 @@ def test_blank_spacer_columns(tmp_path):
         ws.cell(1, cols[ch], HEADER[ch]).font = BOLD
     for c in (2, 3, 5, 7):
         ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width = 2
-    r = 2
-    for area, in_a in groupby(lines, key=lambda x: x["area"]):
-        ws.cell(r, 1, area).font = BOLD
-        r += 1
-        for servizio, in_s in groupby(in_a, key=lambda x: x["servizio"]):
-            if servizio:
-                ws.cell(r, 1, servizio).font = BOLD
-                r += 1
-            for azione, voci in groupby(in_s, key=lambda x: x["azione"]):
-                ws.cell(r, 1, azione).font = BOLD
-                r += 1
-                for x in voci:
-                    ws.cell(r, 1, x["voce"])
-                    ws.cell(r, 4, _num(x["budget_2020"]))
-                    ws.cell(r, 6, _num(x["budget_2021"]))
-                    for ch in channels:
-                        if x[ch]:
-                            ws.cell(r, cols[ch], _num(x[ch]))
-                    r += 1
-    plan = _read(_save(wb, tmp_path / "spazi.xlsx"))
+    write_hierarchy(ws, lines, 2, line_cells(amounts={4: "budget_2020", 6: "budget_2021"},
+                                             channels={cols[ch]: ch for ch in channels}))
+    plan = _read(save_book(wb, tmp_path / "spazi.xlsx"))
     assert _pp_got(plan) == _pp_want(lines, channels)
     assert _codes(plan, "PDZ0", "PDZ1") == []
 
 
 # 6 ─ the plan year with its split, then the next years' estimates without a split
 def test_split_for_the_plan_year_then_estimates(tmp_path):
-    lines = _pp(1, 2, 3)
-    channels = _used(lines)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Budget"
+    lines = pp_lines(1, 2, 3)
+    channels = used_channels(lines)
+    wb, ws = new_book("Budget")
     names = ["Voce", "Budget 2021", *(HEADER[c] for c in channels),
              "Previsione 2022", "Previsione 2023"]
-    _headers(ws, 1, names)
-    r = 2
-    for azione, voci in groupby(lines, key=lambda x: x["azione"]):
-        ws.cell(r, 1, azione).font = BOLD
-        r += 1
-        for x in voci:
-            ws.cell(r, 1, x["voce"])
-            ws.cell(r, 2, _num(x["budget_2021"]))
-            for k, ch in enumerate(channels, 3):
-                if x[ch]:
-                    ws.cell(r, k, _num(x[ch]))
-            ws.cell(r, 3 + len(channels), _num(x["budget_2021"]))
-            ws.cell(r, 4 + len(channels), _num(x["budget_2021"]))
-            r += 1
-    plan = _read(_save(wb, tmp_path / "stime.xlsx"))
+    write_headers(ws, 1, names)
+    later = 3 + len(channels)
+    write_hierarchy(ws, lines, 2, line_cells(
+        amounts={2: "budget_2021", later: "budget_2021", later + 1: "budget_2021"},
+        channels=channel_columns(channels, 3)), levels=("azione",))
+    plan = _read(save_book(wb, tmp_path / "stime.xlsx"))
     assert plan.plan_year == 2021
     got = [(ln.voce, ln.amounts.get(2021), {k: v for k, v in ln.channels.items() if v})
            for ln in plan.lines]
@@ -333,35 +274,27 @@ def test_split_for_the_plan_year_then_estimates(tmp_path):
 
 # 7 ─ several «di cui» rows under lines, with totals that would count them twice
 def test_several_di_cui_rows_under_lines(tmp_path):
-    lines = _po(5)
+    lines = po_lines(5)
     totals = _po_totals()
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "PO 2018"
-    _headers(ws, 1, ["Descrizione", "Importo 2018"])
-    r, parts = 2, 0
-    for (n, name), group in groupby(lines, key=lambda x: (x["obiettivo_n"], x["obiettivo"])):
-        ws.cell(r, 1, f"OBIETTIVO {n} - {name}").font = BOLD
-        r += 1
-        for azione, voci in groupby(group, key=lambda x: x["azione"]):
-            ws.cell(r, 1, azione).font = BOLD
-            r += 1
-            for x in voci:
-                ws.cell(r, 1, x["voce"])
-                ws.cell(r, 2, _num(x["importo_2018"]))
-                r += 1
-                amount = Decimal(x["importo_2018"] or 0)
-                if amount > 50000:
-                    ws.cell(r, 1, "di cui personale")
-                    ws.cell(r, 2, float((amount * Decimal("0.6")).quantize(Decimal("0.01"))))
-                    ws.cell(r + 1, 1, "di cui spese generali")
-                    ws.cell(r + 1, 2, float((amount * Decimal("0.1")).quantize(Decimal("0.01"))))
-                    r += 2
-                    parts += 2
-        ws.cell(r, 1, f"TOTALE OBIETTIVO {n}").font = BOLD
-        ws.cell(r, 2, totals[n] / 100).font = BOLD
-        r += 1
-    plan = _read(_save(wb, tmp_path / "dicui.xlsx"))
+    wb, ws = new_book("PO 2018")
+    write_headers(ws, 1, ["Descrizione", "Importo 2018"])
+    cells = line_cells(amounts={2: "importo_2018"})
+
+    def line(ws, r, x, at):
+        cells(ws, r, x)
+        amount = Decimal(x["importo_2018"] or 0)
+        if amount <= 50000:
+            return 1
+        ws.cell(r + 1, 1, "di cui personale")
+        ws.cell(r + 1, 2, float((amount * Decimal("0.6")).quantize(Decimal("0.01"))))
+        ws.cell(r + 2, 1, "di cui spese generali")
+        ws.cell(r + 2, 2, float((amount * Decimal("0.1")).quantize(Decimal("0.01"))))
+        return 3
+
+    write_hierarchy(ws, lines, 2, line, heading=bold_heading(title=obiettivo_title()),
+                    levels=PO_LEVELS, footers={PO_LEVELS[0]: _obiettivo_total(totals)})
+    parts = 2 * sum(Decimal(x["importo_2018"] or 0) > 50000 for x in lines)
+    plan = _read(save_book(wb, tmp_path / "dicui.xlsx"))
     assert _po_got(plan) == _po_want(lines)
     assert parts > 4
     assert len([n for n in plan.notes if n.code == "PDZ014"]) == parts
@@ -372,30 +305,17 @@ def test_several_di_cui_rows_under_lines(tmp_path):
 
 # 8 ─ a «Totale generale» at the top, the obiettivi's totals under their lines
 def test_totale_generale_at_the_top(tmp_path):
-    lines = _po(15)
+    lines = po_lines(15)
     totals = _po_totals()
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Piano"
-    _headers(ws, 1, ["Obiettivo / Azione / Voce", "Budget 2018"])
-    grand = _sum(lines, "importo_2018")
+    wb, ws = new_book("Piano")
+    write_headers(ws, 1, ["Obiettivo / Azione / Voce", "Budget 2018"])
+    grand = column_sum(lines, "importo_2018")
     ws.cell(2, 1, "TOTALE GENERALE").font = BOLD
     ws.cell(2, 2, float(grand)).font = BOLD
-    r = 4
-    for (n, name), group in groupby(lines, key=lambda x: (x["obiettivo_n"], x["obiettivo"])):
-        ws.cell(r, 1, f"OBIETTIVO {n}: {name}").font = BOLD
-        r += 1
-        for azione, voci in groupby(group, key=lambda x: x["azione"]):
-            ws.cell(r, 1, azione).font = BOLD
-            r += 1
-            for x in voci:
-                ws.cell(r, 1, x["voce"])
-                ws.cell(r, 2, _num(x["importo_2018"]))
-                r += 1
-        ws.cell(r, 1, f"Totale obiettivo {n}").font = BOLD
-        ws.cell(r, 2, totals[n] / 100).font = BOLD
-        r += 2
-    plan = _read(_save(wb, tmp_path / "totale_in_alto.xlsx"))
+    write_hierarchy(ws, lines, 4, line_cells(amounts={2: "importo_2018"}),
+                    heading=bold_heading(title=obiettivo_title(": ")), levels=PO_LEVELS,
+                    footers={PO_LEVELS[0]: _obiettivo_total(totals, "Totale obiettivo", 2)})
+    plan = _read(save_book(wb, tmp_path / "totale_in_alto.xlsx"))
     assert _po_got(plan) == _po_want(lines)
     got = sorted((t.label, t.amounts[2018], len(t.line_ids)) for t in plan.totals)
     want = sorted([("TOTALE GENERALE", int(grand * 100), len(lines))] + [
@@ -407,30 +327,21 @@ def test_totale_generale_at_the_top(tmp_path):
 
 # 9 ─ subtotals without any word: bold amounts with a top border
 def test_subtotals_bold_with_a_top_border_and_no_word(tmp_path):
-    lines = _pp(1, 2, 3, 4, 5)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Budget"
-    _headers(ws, 1, ["Voce", "Budget 2020", "Budget 2021"])
-    r, subtotals = 2, []
-    for servizio, in_s in groupby(lines, key=lambda x: x["servizio"]):
-        ws.cell(r, 1, servizio).font = BOLD
-        r += 1
-        in_s = list(in_s)
-        for azione, voci in groupby(in_s, key=lambda x: x["azione"]):
-            ws.cell(r, 1, azione).font = BOLD
-            r += 1
-            for x in voci:
-                ws.cell(r, 1, x["voce"])
-                ws.cell(r, 2, _num(x["budget_2020"]))
-                ws.cell(r, 3, _num(x["budget_2021"]))
-                r += 1
+    lines = pp_lines(1, 2, 3, 4, 5)
+    wb, ws = new_book("Budget")
+    write_headers(ws, 1, ["Voce", "Budget 2020", "Budget 2021"])
+    subtotals = []
+
+    def subtotal(ws, r, group):
         for c, key in ((2, "budget_2020"), (3, "budget_2021")):
-            cell = ws.cell(r, c, float(_sum(in_s, key)))
+            cell = ws.cell(r, c, float(column_sum(group.lines, key)))
             cell.font, cell.border = BOLD, TOP
-        subtotals.append((int(_sum(in_s, "budget_2021") * 100), len(in_s)))
-        r += 2
-    plan = _read(_save(wb, tmp_path / "bordi.xlsx"))
+        subtotals.append((int(column_sum(group.lines, "budget_2021") * 100), len(group.lines)))
+        return 2
+
+    write_hierarchy(ws, lines, 2, line_cells(amounts={2: "budget_2020", 3: "budget_2021"}),
+                    levels=("servizio", "azione"), footers={"servizio": subtotal})
+    plan = _read(save_book(wb, tmp_path / "bordi.xlsx"))
     assert _pp_got(plan) == _pp_want(lines, area=False)
     assert [(t.amounts[2021], len(t.line_ids)) for t in plan.totals] == subtotals
     assert _codes(plan, "PDZ0", "PDZ2") == []
@@ -438,22 +349,20 @@ def test_subtotals_bold_with_a_top_border_and_no_word(tmp_path):
 
 # 10 ─ frozen panes and a filter left on (the rows of other obiettivi hidden)
 def test_frozen_panes_and_a_filter_left_on(tmp_path):
-    lines = _po(15)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Elenco voci"
+    lines = po_lines(15)
+    wb, ws = new_book("Elenco voci")
     ws["A1"] = "Piano operativo 2018 - elenco delle voci di spesa"
-    _headers(ws, 3, ["Obiettivo", "Azione", "Voce di spesa", "Importo 2018"])
+    write_headers(ws, 3, ["Obiettivo", "Azione", "Voce di spesa", "Importo 2018"])
     hidden = 0
     for r, x in enumerate(lines, 4):
-        ws.append([x["obiettivo"], x["azione"], x["voce"], _num(x["importo_2018"])])
+        ws.append([x["obiettivo"], x["azione"], x["voce"], num(x["importo_2018"])])
         if x["obiettivo_n"] != "5":
             ws.row_dimensions[r].hidden = True
             hidden += bool(cents(x["importo_2018"]))
     ws.freeze_panes = "D4"
     ws.auto_filter.ref = f"A3:D{3 + len(lines)}"
     ws.auto_filter.add_filter_column(0, ["GESTIONE ASSOCIATA"])
-    plan = _read(_save(wb, tmp_path / "filtro.xlsx"))
+    plan = _read(save_book(wb, tmp_path / "filtro.xlsx"))
     assert _po_got(plan) == _po_want(lines)
     assert len([f for f in validate_plan(plan) if f.code == "PDZ005"]) == hidden
 
@@ -470,66 +379,60 @@ def _wrap(text: str) -> tuple[str, str] | None:
 
 
 def test_voci_wrapped_over_two_rows(tmp_path):
-    lines = _po(15)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "PO 2018"
-    _headers(ws, 1, ["Voce", "Importo 2018"])
-    r, wrapped = 2, 0
-    for (n, name), group in groupby(lines, key=lambda x: (x["obiettivo_n"], x["obiettivo"])):
-        ws.cell(r, 1, f"OBIETTIVO {n} - {name}").font = BOLD
-        r += 1
-        for azione, voci in groupby(group, key=lambda x: x["azione"]):
-            ws.cell(r, 1, azione).font = BOLD
-            r += 1
-            for x in voci:
-                parts = _wrap(x["voce"])
-                ws.cell(r, 1, parts[0] if parts else x["voce"])
-                ws.cell(r, 2, _num(x["importo_2018"]))
-                r += 1
-                if parts:
-                    ws.cell(r, 1, parts[1])
-                    r += 1
-                    wrapped += 1
-    plan = _read(_save(wb, tmp_path / "a_capo.xlsx"))
+    lines = po_lines(15)
+    wb, ws = new_book("PO 2018")
+    write_headers(ws, 1, ["Voce", "Importo 2018"])
+
+    def line(ws, r, x, at):
+        parts = _wrap(x["voce"])
+        ws.cell(r, 1, parts[0] if parts else x["voce"])
+        ws.cell(r, 2, num(x["importo_2018"]))
+        if not parts:
+            return 1
+        ws.cell(r + 1, 1, parts[1])
+        return 2
+
+    write_hierarchy(ws, lines, 2, line, heading=bold_heading(title=obiettivo_title()),
+                    levels=PO_LEVELS)
+    wrapped = sum(_wrap(x["voce"]) is not None for x in lines)
+    plan = _read(save_book(wb, tmp_path / "a_capo.xlsx"))
     assert wrapped > 10
     assert _po_got(plan) == _po_want(lines)
 
 
 # 12 ─ negative rows: a «rettifica» and «minori entrate» among the lines
 def test_negative_rows_rettifiche(tmp_path):
-    lines = _po(6)
+    lines = po_lines(6)
     extra = {"Azione 1: Gestione servizi accreditati": [
         ("Rettifica quota anno precedente", "-1500.00"),
         ("Minori entrate da compartecipazione utenti", "-2300.50")]}
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "PO 2018"
-    _headers(ws, 1, ["Obiettivo / Azione / Voce", "Importo 2018"])
-    r, want, negatives = 2, [], []
-    for (n, name), group in groupby(lines, key=lambda x: (x["obiettivo_n"], x["obiettivo"])):
-        ws.cell(r, 1, f"OBIETTIVO {n} - {name}").font = BOLD
-        r += 1
-        start = r
-        for azione, voci in groupby(group, key=lambda x: x["azione"]):
-            ws.cell(r, 1, azione).font = BOLD
-            r += 1
-            for x in voci:
-                ws.cell(r, 1, x["voce"])
-                ws.cell(r, 2, _num(x["importo_2018"]))
-                want.append(((name, azione), x["voce"], cents(x["importo_2018"])))
-                r += 1
-            for voce, amount in extra.get(azione, []) if n == "5" else []:
-                ws.cell(r, 1, voce)
-                ws.cell(r, 2, float(amount))
-                want.append(((name, azione), voce, cents(amount)))
-                negatives.append(f"PO 2018!B{r}")
-                r += 1
-        ws.cell(r, 1, f"TOTALE OBIETTIVO {n}").font = BOLD
-        ws.cell(r, 2, f"=SUM(B{start}:B{r - 1})")
-        r += 1
+    wb, ws = new_book("PO 2018")
+    write_headers(ws, 1, ["Obiettivo / Azione / Voce", "Importo 2018"])
+    want, negatives = [], []
+    cells = line_cells(amounts={2: "importo_2018"})
+
+    def line(ws, r, x, at):
+        cells(ws, r, x)
+        want.append(((x["obiettivo"], x["azione"]), x["voce"], cents(x["importo_2018"])))
+
+    def rettifiche(ws, r, group):
+        (n, name), azione = group.outer[0].key, group.key
+        added = extra.get(azione, []) if n == "5" else []
+        for k, (voce, amount) in enumerate(added):
+            ws.cell(r + k, 1, voce)
+            ws.cell(r + k, 2, float(amount))
+            want.append(((name, azione), voce, cents(amount)))
+            negatives.append(f"PO 2018!B{r + k}")
+        return len(added)
+
+    def obiettivo_sum(ws, r, group):
+        ws.cell(r, 1, f"TOTALE OBIETTIVO {group.key[0]}").font = BOLD
+        ws.cell(r, 2, f"=SUM(B{group.first_row + 1}:B{r - 1})")
+
+    write_hierarchy(ws, lines, 2, line, heading=bold_heading(title=obiettivo_title()),
+                    levels=PO_LEVELS, footers={"azione": rettifiche, PO_LEVELS[0]: obiettivo_sum})
     assert len(negatives) == 2
-    plan = _read(_save(wb, tmp_path / "rettifiche.xlsx"))
+    plan = _read(save_book(wb, tmp_path / "rettifiche.xlsx"))
     assert _po_got(plan) == want
     assert sum(ln.amount(2018) for ln in plan.lines) == sum(w[2] or 0 for w in want)
     assert sorted(f.cell for f in validate_plan(plan) if f.code == "PDZ104") == sorted(negatives)
@@ -538,36 +441,16 @@ def test_negative_rows_rettifiche(tmp_path):
 
 # 13 ─ headers «Anno 2021 (€)», «Quota FNPS (€)»
 def test_anno_euro_headers(tmp_path):
-    lines = _pp(1, 2, 3, 5)
-    channels = _used(lines)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Budget"
+    lines = pp_lines(1, 2, 3, 5)
+    channels = used_channels(lines)
+    wb, ws = new_book("Budget")
     short = {"AVANZO_VINCOLATO": "Avanzo vincolato", "AVANZO_NON_VINCOLATO":
              "Avanzo non vincolato", "ALTRI_FONDI_PROGETTUALI": "Altri fondi progettuali",
              "ATS": "Fondi ATS", "COMUNI": "Comuni"}
-    _headers(ws, 1, ["Voce di costo", "Anno 2020 (€)", "Anno 2021 (€)",
+    write_headers(ws, 1, ["Voce di costo", "Anno 2020 (€)", "Anno 2021 (€)",
                      *(f"Quota {short.get(c, c)} (€)" for c in channels)])
-    r = 2
-    for area, in_a in groupby(lines, key=lambda x: x["area"]):
-        ws.cell(r, 1, area).font = BOLD
-        r += 1
-        for servizio, in_s in groupby(in_a, key=lambda x: x["servizio"]):
-            if servizio:
-                ws.cell(r, 1, servizio).font = BOLD
-                r += 1
-            for azione, voci in groupby(in_s, key=lambda x: x["azione"]):
-                ws.cell(r, 1, azione).font = BOLD
-                r += 1
-                for x in voci:
-                    ws.cell(r, 1, x["voce"])
-                    ws.cell(r, 2, _num(x["budget_2020"]))
-                    ws.cell(r, 3, _num(x["budget_2021"]))
-                    for k, ch in enumerate(channels, 4):
-                        if x[ch]:
-                            ws.cell(r, k, _num(x[ch]))
-                    r += 1
-    plan = _read(_save(wb, tmp_path / "anno_euro.xlsx"))
+    write_hierarchy(ws, lines, 2, _budget_cells(channels))
+    plan = _read(save_book(wb, tmp_path / "anno_euro.xlsx"))
     assert plan.plan_year == 2021
     assert _pp_got(plan) == _pp_want(lines, channels)
     assert _codes(plan, "PDZ0", "PDZ1") == []
@@ -575,29 +458,32 @@ def test_anno_euro_headers(tmp_path):
 
 # 14 ─ a summary sheet of VLOOKUP / INDIRECT formulas (with their cached values)
 def test_summary_with_vlookup_and_indirect(tmp_path):
-    lines = _po(15)
+    lines = po_lines(15)
     totals = _po_totals()
     path = tmp_path / "cerca.xlsx"
     wb = xlsxwriter.Workbook(str(path))
     bold = wb.add_format({"bold": True})
     ws = wb.add_worksheet("Dettaglio")
     ws.write_row(0, 0, ["Obiettivo / Azione / Voce", "Importo 2018"], bold)
-    r, total_rows = 1, {}
-    for (n, name), group in groupby(lines, key=lambda x: (x["obiettivo_n"], x["obiettivo"])):
-        ws.write_string(r, 0, f"OBIETTIVO {n} - {name}", bold)
-        r += 1
-        for azione, voci in groupby(group, key=lambda x: x["azione"]):
-            ws.write_string(r, 0, azione, bold)
-            r += 1
-            for x in voci:
-                ws.write_string(r, 0, x["voce"])
-                if x["importo_2018"]:
-                    ws.write_number(r, 1, float(x["importo_2018"]))
-                r += 1
+    total_rows = {}
+    title = obiettivo_title()
+
+    def heading(ws, r, group):
+        ws.write_string(r, 0, title(group), bold)
+
+    def line(ws, r, x, at):
+        ws.write_string(r, 0, x["voce"])
+        if x["importo_2018"]:
+            ws.write_number(r, 1, float(x["importo_2018"]))
+
+    def obiettivo_total(ws, r, group):
+        n = group.key[0]
         ws.write_string(r, 0, f"TOTALE OBIETTIVO {n}", bold)
         ws.write_number(r, 1, totals[n] / 100, bold)
         total_rows[n] = r + 1
-        r += 1
+
+    write_hierarchy(ws, lines, 1, line, heading=heading, levels=PO_LEVELS,
+                    footers={PO_LEVELS[0]: obiettivo_total})
     s = wb.add_worksheet("Riepilogo")
     s.write_row(0, 0, ["Obiettivo", "Totale 2018"], bold)
     for k, (n, name) in enumerate(dict.fromkeys((x["obiettivo_n"], x["obiettivo"])
@@ -619,29 +505,25 @@ def test_summary_with_vlookup_and_indirect(tmp_path):
 # 15 ─ an export from the accounting program: «Missione | Programma | Capitolo | Art. |
 # Descrizione | Stanziamento», the year in the title only
 def test_accounting_program_export(tmp_path):
-    lines = _pp(1, 2, 3, 4, 5, 6)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Export"
+    lines = pp_lines(1, 2, 3, 4, 5, 6)
+    wb, ws = new_book("Export")
     ws["A1"] = "Bilancio di previsione 2021 - Parte spesa - Stanziamenti per capitolo"
-    _headers(ws, 3, ["Missione", "Programma", "Capitolo", "Art.", "Descrizione",
+    write_headers(ws, 3, ["Missione", "Programma", "Capitolo", "Art.", "Descrizione",
                      "Stanziamento"])
     for k, x in enumerate(lines):
-        ws.append([12, 7, 10400 + k // 4, k % 4 + 1, x["voce"], _num(x["budget_2021"])])
-    plan = _read(_save(wb, tmp_path / "gestionale.xlsx"))
+        ws.append([12, 7, 10400 + k // 4, k % 4 + 1, x["voce"], num(x["budget_2021"])])
+    plan = _read(save_book(wb, tmp_path / "gestionale.xlsx"))
     assert plan.plan_year == 2021
     assert [(ln.voce, ln.amounts.get(2021)) for ln in plan.lines] == [
         (x["voce"], cents(x["budget_2021"])) for x in lines]
-    assert sum(ln.amount(2021) for ln in plan.lines) == int(_sum(lines, "budget_2021") * 100)
+    assert sum(ln.amount(2021) for ln in plan.lines) == int(column_sum(lines, "budget_2021") * 100)
     assert _codes(plan, "PDZ0") == []
 
 
 # 16 ─ a long export sorted by year then voce: the rows of one line are not adjacent
 def test_long_export_sorted_by_year_then_voce(tmp_path):
-    lines = _pp(1, 2, 3, 4, 5)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Estrazione"
+    lines = pp_lines(1, 2, 3, 4, 5)
+    wb, ws = new_book("Estrazione")
     ws.append(["Anno", "Cod. voce", "Area", "Servizio", "Azione", "Voce", "Importo"])
     records = []
     for k, x in enumerate(lines, 1):
@@ -652,7 +534,7 @@ def test_long_export_sorted_by_year_then_voce(tmp_path):
     for year, _, code, x, amount in sorted(records, key=lambda t: (t[0], t[1], t[2])):
         ws.append([year, code, x["area"], x["servizio"] or None, x["azione"], x["voce"],
                    float(amount)])
-    plan = _read(_save(wb, tmp_path / "lungo.xlsx"))
+    plan = _read(save_book(wb, tmp_path / "lungo.xlsx"))
     got = sorted(_pp_got(plan), key=repr)
     assert got == sorted(_pp_want(lines), key=repr)
     assert _codes(plan, "PDZ0") == []
@@ -661,11 +543,9 @@ def test_long_export_sorted_by_year_then_voce(tmp_path):
 # 17 ─ a three-row header band: «BUDGET» over the years, «FONTI DI FINANZIAMENTO 2021»
 # merged over the channels, «(euro)» under all
 def test_three_row_header_band(tmp_path):
-    lines = _pp(1, 2, 3, 5)
-    channels = _used(lines)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Budget"
+    lines = pp_lines(1, 2, 3, 5)
+    channels = used_channels(lines)
+    wb, ws = new_book("Budget")
     last = 3 + len(channels)
     ws["A3"] = "Voce di costo"
     ws.merge_cells("A3:A5")
@@ -678,22 +558,8 @@ def test_three_row_header_band(tmp_path):
         ws.cell(4, k, HEADER[ch].replace(" 2021", ""))
     for c in range(2, last + 1):
         ws.cell(5, c, "(euro)")
-    r = 6
-    for servizio, in_s in groupby(lines, key=lambda x: x["servizio"]):
-        ws.cell(r, 1, servizio).font = BOLD
-        r += 1
-        for azione, voci in groupby(in_s, key=lambda x: x["azione"]):
-            ws.cell(r, 1, azione).font = BOLD
-            r += 1
-            for x in voci:
-                ws.cell(r, 1, x["voce"])
-                ws.cell(r, 2, _num(x["budget_2020"]))
-                ws.cell(r, 3, _num(x["budget_2021"]))
-                for k, ch in enumerate(channels, 4):
-                    if x[ch]:
-                        ws.cell(r, k, _num(x[ch]))
-                r += 1
-    plan = _read(_save(wb, tmp_path / "tre_righe.xlsx"))
+    write_hierarchy(ws, lines, 6, _budget_cells(channels), levels=("servizio", "azione"))
+    plan = _read(save_book(wb, tmp_path / "tre_righe.xlsx"))
     assert plan.plan_year == 2021
     assert _pp_got(plan) == _pp_want(lines, channels, area=False)
     assert _codes(plan, "PDZ0", "PDZ1") == []
@@ -701,57 +567,49 @@ def test_three_row_header_band(tmp_path):
 
 # 18 ─ a numbering column «N.» (1 / 1.1 / 1.1.1) as the only sign of the hierarchy
 def test_hierarchical_number_column(tmp_path):
-    lines = _po(15)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "PO"
-    _headers(ws, 1, ["N.", "Descrizione", "Importo 2018"])
-    r = 2
-    for (n, name), group in groupby(lines, key=lambda x: (x["obiettivo_n"], x["obiettivo"])):
-        ws.cell(r, 1, n)
-        ws.cell(r, 2, name)
-        r += 1
-        for k, (azione, voci) in enumerate(groupby(group, key=lambda x: x["azione"]), 1):
-            ws.cell(r, 1, f"{n}.{k}")
-            ws.cell(r, 2, azione)
-            r += 1
-            for j, x in enumerate(voci, 1):
-                ws.cell(r, 1, f"{n}.{k}.{j}")
-                ws.cell(r, 2, x["voce"])
-                ws.cell(r, 3, _num(x["importo_2018"]))
-                r += 1
-    plan = _read(_save(wb, tmp_path / "numeri.xlsx"))
+    lines = po_lines(15)
+    wb, ws = new_book("PO")
+    write_headers(ws, 1, ["N.", "Descrizione", "Importo 2018"])
+    cells = line_cells(2, {3: "importo_2018"})
+
+    def heading(ws, r, group):
+        n = group.lines[0]["obiettivo_n"]
+        if group.level == "azione":
+            ws.cell(r, 1, f"{n}.{group.at[1]}")
+            ws.cell(r, 2, group.key)
+        else:
+            ws.cell(r, 1, n)
+            ws.cell(r, 2, group.key[1])
+
+    def line(ws, r, x, at):
+        ws.cell(r, 1, f"{x['obiettivo_n']}.{at[1]}.{at[2]}")
+        cells(ws, r, x)
+
+    write_hierarchy(ws, lines, 2, line, heading=heading, levels=PO_LEVELS)
+    plan = _read(save_book(wb, tmp_path / "numeri.xlsx"))
     assert _po_got(plan) == _po_want(lines)
     assert [g.level for g in plan.lines[0].groups] == ["obiettivo", "azione"]
 
 
 # 19 ─ the header rows repeated down the sheet (copied at each printed page)
 def test_header_repeated_at_each_page(tmp_path):
-    lines = _po(15)
+    lines = po_lines(15)
     totals = _po_totals()
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "PO 2018"
+    wb, ws = new_book("PO 2018")
     names = ["Obiettivo / Azione / Voce", "Importo 2018"]
-    _headers(ws, 1, names)
-    r = 2
-    for (n, name), group in groupby(lines, key=lambda x: (x["obiettivo_n"], x["obiettivo"])):
-        ws.cell(r, 1, f"OBIETTIVO {n} - {name}").font = BOLD
-        r += 1
-        for azione, voci in groupby(group, key=lambda x: x["azione"]):
-            ws.cell(r, 1, azione).font = BOLD
-            r += 1
-            for x in voci:
-                if r % 45 == 0:
-                    _headers(ws, r, names)
-                    r += 1
-                ws.cell(r, 1, x["voce"])
-                ws.cell(r, 2, _num(x["importo_2018"]))
-                r += 1
-        ws.cell(r, 1, f"TOTALE OBIETTIVO {n}").font = BOLD
-        ws.cell(r, 2, totals[n] / 100).font = BOLD
-        r += 1
-    plan = _read(_save(wb, tmp_path / "ripetuta.xlsx"))
+    write_headers(ws, 1, names)
+    cells = line_cells(amounts={2: "importo_2018"})
+
+    def line(ws, r, x, at):
+        if r % 45:
+            return cells(ws, r, x)
+        write_headers(ws, r, names)
+        cells(ws, r + 1, x)
+        return 2
+
+    write_hierarchy(ws, lines, 2, line, heading=bold_heading(title=obiettivo_title()),
+                    levels=PO_LEVELS, footers={PO_LEVELS[0]: _obiettivo_total(totals)})
+    plan = _read(save_book(wb, tmp_path / "ripetuta.xlsx"))
     assert _po_got(plan) == _po_want(lines)
     assert [(t.amounts[2018], len(t.line_ids)) for t in plan.totals] == [
         (totals[n], sum(x["obiettivo_n"] == n for x in lines)) for n in map(str, range(1, 16))]
@@ -760,39 +618,25 @@ def test_header_repeated_at_each_page(tmp_path):
 
 # 20 ─ the budget, then below it the previous year's consuntivo of the same voci
 def test_consuntivo_table_below_the_budget(tmp_path):
-    lines = _pp(1, 2, 3)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Budget"
-    _headers(ws, 1, ["Voce", "Budget 2021"])
-    r = 2
-    for azione, voci in groupby(lines, key=lambda x: x["azione"]):
-        ws.cell(r, 1, azione).font = BOLD
-        r += 1
-        for x in voci:
-            ws.cell(r, 1, x["voce"])
-            ws.cell(r, 2, _num(x["budget_2021"]))
-            r += 1
+    lines = pp_lines(1, 2, 3)
+    wb, ws = new_book("Budget")
+    write_headers(ws, 1, ["Voce", "Budget 2021"])
+    r = write_hierarchy(ws, lines, 2, line_cells(amounts={2: "budget_2021"}),
+                        levels=("azione",))
     ws.cell(r, 1, "TOTALE").font = BOLD
-    ws.cell(r, 2, float(_sum(lines, "budget_2021"))).font = BOLD
+    ws.cell(r, 2, float(column_sum(lines, "budget_2021"))).font = BOLD
     r += 3
     ws.cell(r, 1, "CONSUNTIVO 2020").font = BOLD
-    _headers(ws, r + 1, ["Voce", "Consuntivo 2020"])
+    write_headers(ws, r + 1, ["Voce", "Consuntivo 2020"])
     second = r + 1
-    r += 2
-    for azione, voci in groupby(lines, key=lambda x: x["azione"]):
-        ws.cell(r, 1, azione).font = BOLD
-        r += 1
-        for x in voci:
-            ws.cell(r, 1, x["voce"])
-            ws.cell(r, 2, _num(x["budget_2020"]))
-            r += 1
+    r = write_hierarchy(ws, lines, r + 2, line_cells(amounts={2: "budget_2020"}),
+                        levels=("azione",))
     ws.cell(r, 1, "TOTALE").font = BOLD
-    ws.cell(r, 2, float(_sum(lines, "budget_2020"))).font = BOLD
-    plan = _read(_save(wb, tmp_path / "consuntivo.xlsx"))
+    ws.cell(r, 2, float(column_sum(lines, "budget_2020"))).font = BOLD
+    plan = _read(save_book(wb, tmp_path / "consuntivo.xlsx"))
     assert plan.plan_year == 2021
     assert [(ln.voce, ln.amounts.get(2021)) for ln in plan.lines] == [
         (x["voce"], cents(x["budget_2021"])) for x in lines]
-    assert sum(ln.amount(2021) for ln in plan.lines) == int(_sum(lines, "budget_2021") * 100)
+    assert sum(ln.amount(2021) for ln in plan.lines) == int(column_sum(lines, "budget_2021") * 100)
     assert [t.label for t in plan.totals] == ["TOTALE"]
     assert _codes(plan, "PDZ0", "PDZ2") == [("PDZ012", f"Budget!A{second}")]
