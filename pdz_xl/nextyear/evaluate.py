@@ -70,11 +70,14 @@ class Book:
         self.values: dict[Key, Value] = {}
         self.formulas: dict[Key, str] = {}
         self.max_row: dict[str, int] = {}
+        self.present: dict[str, set[Key]] = {}  # sheet -> the keys of its cells
         for sheet in grid.sheets:
             name = sheet.name.casefold()
             self.max_row[name] = sheet.max_row
+            keys = self.present[name] = set()
             for r, cells in sheet.rows.items():
                 for c, cell in cells.items():
+                    keys.add((name, r, c))
                     self.values[(name, r, c)] = _value(cell.value)
                     if cell.formula:
                         self.formulas[(name, r, c)] = cell.formula
@@ -85,12 +88,24 @@ class Book:
             formula: str | None = None) -> None:
         """Set a cell (``formula`` None makes it a constant)."""
         key = (sheet.casefold(), row, col)
+        self.present.setdefault(key[0], set()).add(key)
         self.values[key] = _value(value)
         if formula:
             self.formulas[key] = formula
         else:
             self.formulas.pop(key, None)
         self.max_row[key[0]] = max(self.max_row.get(key[0], 0), row)
+
+    def cells_of(self, rng: Range) -> Iterator[Key]:
+        """The cells of ``rng`` in row-major order, as :meth:`Range.cells`; over an area
+        larger than the sheet's cells, only the cells present (empty ones hold nothing),
+        so ``SUM(A1:XFD1048576)`` costs the sheet's cells, not the grid's area."""
+        keys = self.present.get(rng.sheet, set())
+        if (rng.r2 - rng.r1 + 1) * (rng.c2 - rng.c1 + 1) <= max(len(keys), 4096):
+            yield from rng.cells()
+            return
+        yield from sorted(k for k in keys
+                          if rng.r1 <= k[1] <= rng.r2 and rng.c1 <= k[2] <= rng.c2)
 
     def formula(self, sheet: str, row: int, col: int) -> str | None:
         return self.formulas.get((sheet.casefold(), row, col))
@@ -335,7 +350,7 @@ class _Parser:
     def _numbers(self, args: list[Value | Range]) -> Iterator[Fraction]:
         for a in args:
             if isinstance(a, Range):
-                for key in a.cells():
+                for key in self.book.cells_of(a):
                     v = self.book.value(key)
                     if isinstance(v, ErrorValue):
                         raise _Error(v)
@@ -377,7 +392,7 @@ def _subtotal(p: _Parser, args: list) -> Value:
         if not isinstance(a, Range):
             total += _num(a)
             continue
-        for key in a.cells():
+        for key in p.book.cells_of(a):
             if re.search(r"\bSUBTOTAL[E]?\s*\(", p.book.formulas.get(key, ""), re.I):
                 continue
             total += sum(p._numbers([Range(key[0], key[1], key[2], key[1], key[2])]),
@@ -409,7 +424,11 @@ def _sumif(p: _Parser, args: list) -> Value:
         raise Unsupported("SUMIF")
     test = _criterion(p._scalar(args[1]))
     total = Fraction(0)
-    for (s, r, c) in where.cells():
+    dr, dc = target.r1 - where.r1, target.c1 - where.c1
+    shape = Range(target.sheet, target.r1, target.c1, where.r2 + dr, where.c2 + dc)
+    keys = {*p.book.cells_of(where),  # a blank criterion cell beside a figure counts too
+            *((where.sheet, r - dr, c - dc) for (_s, r, c) in p.book.cells_of(shape))}
+    for (s, r, c) in sorted(keys, key=lambda k: (k[1], k[2])):
         if test(p.book.value((s, r, c))):
             v = p.book.value((target.sheet, target.r1 + r - where.r1, target.c1 + c - where.c1))
             if isinstance(v, ErrorValue):
