@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import chain, groupby
-from operator import attrgetter, methodcaller
+from itertools import groupby
 
 from ..channels.catalog import normalise_label
 from ..plan import Group, Plan
-from .facts import LineFacts, nonblank
+from .facts import LineFacts
 
 
 def group_sums(plan: Plan, year: int, facts: LineFacts | None = None) -> dict[str, int]:
@@ -20,7 +19,7 @@ def group_sums(plan: Plan, year: int, facts: LineFacts | None = None) -> dict[st
     (consecutive lines at once), then each list's keys are made once."""
     facts = facts or LineFacts(plan)
     by_list: dict[int, tuple[list[Group], list[int]]] = {}
-    groups = list(map(attrgetter("groups"), plan.lines))
+    groups = facts.groups
     amounts = facts.amounts(year)
     start = 0
     for key, run in groupby(map(id, groups)):
@@ -43,9 +42,9 @@ def group_sums(plan: Plan, year: int, facts: LineFacts | None = None) -> dict[st
             for name in {normalise_label(g.text or g.label), normalise_label(g.label)}:
                 sums[f"label:{name}"] += amount
     if year == plan.plan_year:
-        channels = facts.channel_dicts
-        for code in dict.fromkeys(chain.from_iterable(map(dict.keys, channels))):
-            parts = list(nonblank(map(methodcaller("get", code), channels)))
+        channels = facts.channel_columns
+        for code in channels.key_order():
+            parts = list(channels.parts(code))
             if parts:
                 sums[f"channel:{code}"] += sum(parts)
     return dict(sums)

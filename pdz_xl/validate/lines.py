@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from itertools import chain, compress, count
+from itertools import compress, count
 from operator import ne
 
 from ..channels.display import channel_label
@@ -38,8 +38,9 @@ def check(ck: Checker) -> None:
 def _negative_lines(facts: LineFacts) -> set[int]:
     """Lines with a negative amount or channel cell."""
     out: set[int] = set()
-    for dicts in (facts.amount_dicts, facts.channel_dicts):
-        if min(nonblank(chain.from_iterable(map(dict.values, dicts))), default=0) < 0:
+    for columns, dicts in ((facts.amount_columns, facts.amount_dicts),
+                           (facts.channel_columns, facts.channel_dicts)):
+        if columns.has_negative():
             out.update(i for i, d in enumerate(dicts)
                        if min(nonblank(d.values()), default=0) < 0)
     return out
@@ -55,7 +56,7 @@ def _unsplit_lines(facts: LineFacts, year: int) -> set[int]:
 
 def _double_lines(facts: LineFacts) -> set[int]:
     """Lines whose amounts are the same as another line's (doubles are among them)."""
-    keys = list(map(tuple, map(dict.values, facts.amount_dicts)))
+    keys = list(facts.amount_columns.rows())
     repeated = {k for k, n in Counter(keys).items() if n > 1 and any(k)}
     if not repeated:
         return set()
