@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 from operator import gt
 from typing import Generic, TypeVar
 
@@ -59,6 +59,9 @@ class CellIndex(Generic[T]):
 
     def inside(self, areas: list[Area], own_sheet: str) -> Iterator[T]:
         """Payloads of the cells inside any of the areas (once per area that holds them)."""
+        return chain.from_iterable(self._slices(areas, own_sheet))
+
+    def _slices(self, areas: list[Area], own_sheet: str) -> Iterator[list[T]]:
         for a_sheet, r1, c1, r2, c2 in areas:
             sheet = a_sheet or own_sheet
             for col in self._cols_by_sheet.get(sheet, ()):
@@ -66,4 +69,4 @@ class CellIndex(Generic[T]):
                     continue
                 rows = self._rows[(sheet, col)]
                 lo, hi = bisect_left(rows, r1), bisect_right(rows, r2)
-                yield from self._payloads[(sheet, col)][lo:hi]
+                yield self._payloads[(sheet, col)][lo:hi]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterator, Sequence
 from functools import cached_property, partial
-from itertools import groupby
+from itertools import chain, groupby, repeat
 from operator import attrgetter
 
 from ..money import Cents
@@ -53,18 +53,14 @@ class Columns:
 
     def parts(self, key: Hashable) -> Iterator[Cents]:
         """The non-zero values of ``key``."""
-        for _, _, cols in self.runs:
-            col = cols.get(key)
-            if col is not None:
-                yield from nonblank(col)
+        cols = [col for _, _, by_key in self.runs if (col := by_key.get(key)) is not None]
+        return chain.from_iterable(map(nonblank, cols))
 
     def rows(self) -> Iterator[tuple]:
         """Each dict's values as a tuple, in order."""
-        for start, stop, cols in self.runs:
-            if cols:
-                yield from zip(*cols.values(), strict=True)
-            else:
-                yield from [()] * (stop - start)
+        return chain.from_iterable(zip(*cols.values(), strict=True) if cols
+                                   else repeat((), stop - start)
+                                   for start, stop, cols in self.runs)
 
     def has_negative(self) -> bool:
         """True when some value is below zero."""

@@ -146,7 +146,6 @@ def _formula_problems(ck: Checker, t: StatedTotal, year: int, formula: str, area
                       stated: int, expected: int) -> bool:
     """PDZ202/PDZ203 for a SUM; True when one was reported."""
     counted = _counted(idx, areas, t, by_id, year)
-    shown = display_formula(formula)  # as the user reads it in Excel
     inner = [(tid, y) for tid, y in idx.totals.inside(areas, t.sheet) if tid != t.id]
     own = set(t.line_ids)
     cell = t.amount_cells[year]
@@ -154,6 +153,7 @@ def _formula_problems(ck: Checker, t: StatedTotal, year: int, formula: str, area
     twice = counted.total() > len(counted)  # every count is at least 1
     foreign_totals = [by_id[tid] for tid, _ in inner if not set(by_id[tid].line_ids) <= own]
     if twice or foreign_totals:
+        shown = display_formula(formula)  # as the user reads it in Excel
         inner_cells = [by_id[tid].amount_cells[y] for tid, y in inner]
         plan = ck.plan
         extra = sum(plan.lines[i].amount(year) * (n - (i in own)) for i, n in counted.items())
@@ -176,6 +176,7 @@ def _formula_problems(ck: Checker, t: StatedTotal, year: int, formula: str, area
     missing = [] if counted.keys() >= set(ids) else \
         [ln for ln in lines if ln.amounts.get(year) is not None and not counted[ln.id]]
     if missing:
+        shown = display_formula(formula)
         amount = sum(ln.amount(year) for ln in missing)
         names = ", ".join(f"«{ln.voce}» ({ln.amount_cells[year]})" for ln in missing[:3])
         more = _more(len(missing) - 3)
