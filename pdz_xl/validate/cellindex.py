@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, islice
 from operator import gt
 from typing import Generic, TypeVar
@@ -21,7 +21,7 @@ class CellIndex(Generic[T]):
 
     def __init__(self, items: Iterable[tuple[str, T]] = (),
                  positions: Iterable[tuple[str, int, int, T]] = (),
-                 runs: Iterable[tuple[str, int, list[int], list[T]]] = ()) -> None:
+                 runs: Iterable[tuple[str, int, Sequence[int], Sequence[T]]] = ()) -> None:
         """Index cells given as ``("Sheet!C12", payload)``, as ``(sheet, col, row,
         payload)`` (cheaper: nothing to parse) and/or as runs ``(sheet, col, rows,
         payloads)`` of one column (cheapest)."""

@@ -27,7 +27,6 @@ class Columns:
     keys (in the same order), one tuple per key."""
 
     def __init__(self, dicts: Sequence[dict]) -> None:
-        self.size = len(dicts)
         self.runs: list[tuple[int, int, dict[Hashable, tuple]]] = []  # start, stop, columns
         start = 0
         for keys, group in groupby(map(tuple, dicts)):

@@ -10,6 +10,7 @@ the difference, that is the one finding at the cell (not PDZ201 as well).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from ..channels.display import channel_label
 from ..findings import Fix
@@ -38,7 +39,7 @@ class _Indexes:
             cols = {t.index: t.year_cols.get(year) for t in self.plan.tables}
             facts = self.facts
             rest: list[tuple[str, int]] = []
-            runs: list[tuple[str, int, list[int], list[int]]] = []
+            runs: list[tuple[str, int, Sequence[int], Sequence[int]]] = []
             for table, sheet, start, stop in facts.runs:
                 col = cols.get(table)
                 if col:
