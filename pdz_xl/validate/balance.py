@@ -17,7 +17,6 @@ from ..channels.display import channel_label
 from ..money import format_eur
 from ..plan import Plan
 from .engine import Checker, signed_eur
-from .groups import lines_total
 from .revenue import (
     available_by_channel,
     bottom_line,
@@ -51,7 +50,7 @@ def _costs_revenues(ck: Checker) -> None:
     primary, _ = revenue_tables(plan)
     if not primary or not plan.lines:
         return
-    costs = lines_total(plan, year)
+    costs = ck.facts.total(year)
     rows = {r.id: r for r in plan.revenues}
     bottom = bottom_line(plan)
     if bottom is None:  # no total row: the items minus the deductions
@@ -83,11 +82,9 @@ def _channels(ck: Checker) -> None:
     if not plan.revenues or not any(ln.has_split() for ln in plan.lines):
         return
     available = available_by_channel(plan)
-    allocated = allocated_by_channel(plan)
-    first_cell = _first_cells(plan)
     catalog = ck.config.catalog or default_catalog()
     for code in dict.fromkeys([*plan.channel_codes, *available]):
-        have, used = available.get(code, 0), allocated.get(code, 0)
+        have, used = available.get(code, 0), ck.facts.allocated(code)
         diff = used - have
         if diff == 0:
             continue
@@ -95,13 +92,13 @@ def _channels(ck: Checker) -> None:
         name = channel_label(plan, code, catalog)
         holds = f"il canale «{name}» dispone di {format_eur(have)}{_origin(plan, code)}"
         if used > have:
-            ck.add("PDZ402", first_cell.get(code),
+            ck.add("PDZ402", _first_cell(plan, code),
                    f"{holds} ma le righe gliene assegnano {format_eur(used)}: oltre di "
                    f"{format_eur(diff)}.", path=[code], difference=diff, expected=have,
                    found=used, severity="avviso" if rounding else None,
                    category="arrotondamento" if rounding else None)
         else:
-            ck.add("PDZ403", first_cell.get(code),
+            ck.add("PDZ403", _first_cell(plan, code),
                    f"{holds} ma le righe ne usano {format_eur(used)}: restano "
                    f"{format_eur(-diff)} non assegnati.", path=[code], difference=-diff,
                    expected=used, found=have,
@@ -121,15 +118,13 @@ def _origin(plan: Plan, code: str) -> str:
     return f" (voci di entrata {format_eur(gross)} meno quote non applicate: {names})"
 
 
-def _first_cells(plan: Plan) -> dict[str, str]:
+def _first_cell(plan: Plan, code: str) -> str | None:
     """Where to point for a channel: its first revenue item, else its first used cell."""
-    out: dict[str, str] = {}
     primary, _ = revenue_tables(plan)
     for r in primary:
-        if r.channel and r.kind == "item" and r.channel not in out:
-            out[r.channel] = revenue_cell(r, plan.plan_year)
+        if r.channel and r.channel == code and r.kind == "item":
+            return revenue_cell(r, plan.plan_year)
     for ln in plan.lines:
-        for code, v in ln.channels.items():
-            if v and code not in out:
-                out[code] = ln.channel_cells[code]
-    return out
+        if ln.channels.get(code):
+            return ln.channel_cells[code]
+    return None

@@ -12,6 +12,7 @@ detail. Differences up to the tolerance are rounding: severity avviso, category
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..findings import Finding, Fix
@@ -20,6 +21,7 @@ from ..gcpause import collector_paused
 from ..money import Cents, format_eur, to_decimal_str
 from ..plan import Plan
 from .config import DEFAULT_TOLERANCE_CENTS, ValidationConfig
+from .facts import LineFacts
 from .rules import rule
 
 if TYPE_CHECKING:
@@ -43,6 +45,11 @@ class Checker:
     tolerance: int = DEFAULT_TOLERANCE_CENTS
     findings: list[Finding] = field(default_factory=list)
     reported: set[str] = field(default_factory=set)  # cells with an amount finding
+
+    @cached_property
+    def facts(self) -> LineFacts:
+        """The per-line figures of this run, shared by the families."""
+        return LineFacts(self.plan)
 
     def is_rounding(self, diff: Cents) -> bool:
         """True when a non-zero difference is within the rounding tolerance."""

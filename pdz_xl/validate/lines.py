@@ -2,36 +2,73 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from itertools import compress, count
+from operator import ne
+
 from ..channels.display import channel_label
 from ..money import format_eur
 from ..plan import Line
 from .engine import Checker
+from .facts import LineFacts, nonblank
 
 
 def check(ck: Checker) -> None:
-    """PDZ101-PDZ105 over every line (one pass over each line's cells: a hot path)."""
+    """PDZ101-PDZ105 over every line. A hot path: the suspect lines are found with
+    ``map`` over the shared per-line figures, and only they are examined, in order."""
+    lines = ck.plan.lines
+    if not lines:
+        return
     year = ck.plan.plan_year
+    facts = ck.facts
+    negative = _negative_lines(facts)
+    unsplit = _unsplit_lines(facts, year)
+    doubles = _double_lines(facts)
     seen: dict[tuple, str] = {}
-    for ln in ck.plan.lines:
-        negative = False
-        for v in ln.amounts.values():
-            if v is not None and v < 0:
-                negative = True
-        split, has_split = 0, False
-        for v in ln.channels.values():
-            if v is not None:
-                has_split = True
-                split += v
-                if v < 0:
-                    negative = True
-        if negative:
+    for i in sorted({*negative, *unsplit, *doubles}):
+        ln = lines[i]
+        if i in negative:
             _negative(ck, ln)
-        if ln.channels:  # only tables that have channel columns are expected to split
-            _split(ck, ln, year, split, has_split)
-        _double(ck, ln, seen)
+        if i in unsplit:
+            _split(ck, ln, year)
+        if i in doubles:
+            _double(ck, ln, seen)
 
 
-def _split(ck: Checker, ln: Line, year: int, split: int, has_split: bool) -> None:
+def _negative_lines(facts: LineFacts) -> set[int]:
+    """Lines with a negative amount or channel cell."""
+    out: set[int] = set()
+    for columns, dicts in ((facts.amount_columns, facts.amount_dicts),
+                           (facts.channel_columns, facts.channel_dicts)):
+        if columns.has_negative():
+            out.update(i for i, d in enumerate(dicts)
+                       if min(nonblank(d.values()), default=0) < 0)
+    return out
+
+
+def _unsplit_lines(facts: LineFacts, year: int) -> set[int]:
+    """Lines of a table with channel columns whose split does not add up to the budget
+    (only tables that have channel columns are expected to split)."""
+    channels = facts.channel_dicts
+    return {i for i in compress(count(), map(ne, facts.amounts(year), facts.splits))
+            if channels[i]}
+
+
+def _double_lines(facts: LineFacts) -> set[int]:
+    """Lines whose amounts are the same as another line's (doubles are among them)."""
+    keys = list(facts.amount_columns.rows())
+    repeated = {k for k, n in Counter(keys).items() if n > 1 and any(k)}
+    if not repeated:
+        return set()
+    return {i for i, k in enumerate(keys) if k in repeated}
+
+
+def _split(ck: Checker, ln: Line, year: int) -> None:
+    split, has_split = 0, False
+    for v in ln.channels.values():
+        if v is not None:
+            has_split = True
+            split += v
     budget = ln.amounts.get(year) or 0
     if budget == split:
         return

@@ -16,14 +16,14 @@ from ..formula_refs import sum_formula
 from ..layout.labels import strip_numbering
 from ..plan import SummaryRow, SummaryTable
 from .engine import Checker, value_fix
-from .groups import group_sums, lines_total
+from .groups import group_sums
 from .revenue import available_by_channel, revenue_tables
 
 
 def check(ck: Checker) -> None:
     """PDZ301-PDZ304 and PDZ307 over every summary table."""
     plan = ck.plan
-    sums = group_sums(plan, plan.plan_year)
+    sums = _GroupSums(ck)
     for table in plan.summaries:
         if table.kind != "triennale_canali":
             _totals_against_rows(ck, table)
@@ -58,11 +58,27 @@ def _match_group(key: str | None, sums: dict[str, int]) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def _rows_against_detail(ck: Checker, table: SummaryTable, sums: dict[str, int]) -> None:
+class _GroupSums:
+    """The lines' sums by group of the plan year, computed when a summary needs them."""
+
+    def __init__(self, ck: Checker) -> None:
+        self.ck = ck
+        self._sums: dict[str, int] | None = None
+
+    def get(self) -> dict[str, int]:
+        """:func:`group_sums` of the plan year."""
+        if self._sums is None:
+            plan = self.ck.plan
+            self._sums = group_sums(plan, plan.plan_year, self.ck.facts)
+        return self._sums
+
+
+def _rows_against_detail(ck: Checker, table: SummaryTable, group_sums: _GroupSums) -> None:
     year = ck.plan.plan_year
     key = plan_year_key(table, year)
     if key is None:
         return
+    sums = group_sums.get()
     levels = {k.partition(":")[0] for k in sums}
     matched = False
     for row in table.rows:
@@ -85,7 +101,7 @@ def _rows_against_detail(ck: Checker, table: SummaryTable, sums: dict[str, int])
                    path=[row.label], against=against, once=True)
     if not (matched or table.kind == "confronto"):
         return
-    total = lines_total(ck.plan, year)
+    total = ck.facts.total(year)
     grand = [r for r in table.rows if r.is_total][-1:]  # subtotals: PDZ302 and their rows
     for row in grand:
         if row.values.get(key) is not None:

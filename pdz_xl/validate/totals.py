@@ -10,6 +10,7 @@ the difference, that is the one finding at the cell (not PDZ201 as well).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from ..channels.display import channel_label
 from ..findings import Fix
@@ -20,13 +21,15 @@ from ..plan import Line, Plan, StatedTotal
 from ..plurals import plural
 from .cellindex import CellIndex
 from .engine import Checker, value_fix
+from .facts import LineFacts
 
 
 class _Indexes:
     """Line and total cells by position, built on first use (only SUM totals need them)."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, facts: LineFacts) -> None:
         self.plan = plan
+        self.facts = facts
         self._lines: dict[int, CellIndex[int]] = {}
         self._totals: CellIndex[tuple[int, int]] | None = None
 
@@ -34,12 +37,17 @@ class _Indexes:
         """Line ids by their amount cell of ``year``."""
         if year not in self._lines:
             cols = {t.index: t.year_cols.get(year) for t in self.plan.tables}
-            known = [ln for ln in self.plan.lines if cols.get(ln.table)]
-            rest = [ln for ln in self.plan.lines if not cols.get(ln.table)
-                    and year in ln.amount_cells]
-            self._lines[year] = CellIndex(
-                ((ln.amount_cells[year], ln.id) for ln in rest),
-                positions=((ln.sheet, cols[ln.table], ln.row, ln.id) for ln in known))
+            facts = self.facts
+            rest: list[tuple[str, int]] = []
+            runs: list[tuple[str, int, Sequence[int], Sequence[int]]] = []
+            for table, sheet, start, stop in facts.runs:
+                col = cols.get(table)
+                if col:
+                    runs.append((sheet, col, facts.rows[start:stop], facts.ids[start:stop]))
+                else:
+                    rest.extend((ln.amount_cells[year], ln.id) for ln in
+                                self.plan.lines[start:stop] if year in ln.amount_cells)
+            self._lines[year] = CellIndex(rest, runs=runs)
         return self._lines[year]
 
     @property
@@ -56,11 +64,11 @@ def check(ck: Checker) -> None:
     plan = ck.plan
     if not plan.totals:
         return
-    idx = _Indexes(plan)
+    idx = _Indexes(plan, ck.facts)
     by_id = {t.id: t for t in plan.totals}
     formula_sheets = {t.sheet for t in plan.totals if any(t.formulas.values())}
     for t in plan.totals:
-        lines = [plan.lines[i] for i in t.line_ids]
+        lines = list(map(plan.lines.__getitem__, t.line_ids))
         for year, stated in t.amounts.items():
             if stated is None:
                 # nothing stated (or an error value, already reported on reading); a SUM
@@ -76,7 +84,7 @@ def _year_total(ck: Checker, t: StatedTotal, year: int, stated: int, lines: list
                 idx: _Indexes, by_id: dict[int, StatedTotal], formula_sheets: set[str]
                 ) -> None:
     cell = t.amount_cells[year]
-    expected = sum(ln.amount(year) for ln in lines)
+    expected = _lines_sum(ck, t, year)
     formula = t.formulas.get(year)
     areas = sum_areas(formula)
     if areas is not None:
@@ -109,7 +117,12 @@ def _uncached_sum(ck: Checker, t: StatedTotal, year: int, lines: list[Line],
     counted = _counted(idx, areas, t, by_id, year)
     value = sum(ck.plan.lines[i].amount(year) * n for i, n in counted.items())
     _formula_problems(ck, t, year, formula or "", areas, lines, idx, by_id, value,
-                      sum(ln.amount(year) for ln in lines))
+                      _lines_sum(ck, t, year))
+
+
+def _lines_sum(ck: Checker, t: StatedTotal, year: int) -> int:
+    """What the lines of ``t`` add up to in ``year``."""
+    return sum(map(ck.facts.amounts(year).__getitem__, t.line_ids))
 
 
 def _counted(idx: _Indexes, areas: list[Area], t: StatedTotal, by_id: dict[int, StatedTotal],
@@ -134,14 +147,14 @@ def _formula_problems(ck: Checker, t: StatedTotal, year: int, formula: str, area
                       stated: int, expected: int) -> bool:
     """PDZ202/PDZ203 for a SUM; True when one was reported."""
     counted = _counted(idx, areas, t, by_id, year)
-    shown = display_formula(formula)  # as the user reads it in Excel
     inner = [(tid, y) for tid, y in idx.totals.inside(areas, t.sheet) if tid != t.id]
     own = set(t.line_ids)
     cell = t.amount_cells[year]
     diff = (stated - expected) or None
-    twice = [i for i, n in counted.items() if n > 1]
+    twice = counted.total() > len(counted)  # every count is at least 1
     foreign_totals = [by_id[tid] for tid, _ in inner if not set(by_id[tid].line_ids) <= own]
     if twice or foreign_totals:
+        shown = display_formula(formula)  # as the user reads it in Excel
         inner_cells = [by_id[tid].amount_cells[y] for tid, y in inner]
         plan = ck.plan
         extra = sum(plan.lines[i].amount(year) * (n - (i in own)) for i, n in counted.items())
@@ -160,8 +173,11 @@ def _formula_problems(ck: Checker, t: StatedTotal, year: int, formula: str, area
                path=t.path, difference=diff, expected=expected, found=stated,
                related=inner_cells, fix=_sum_fix(t, year, lines, expected))
         return True
-    missing = [ln for ln in lines if ln.amounts.get(year) is not None and not counted[ln.id]]
+    ids = map(ck.facts.ids.__getitem__, t.line_ids)
+    missing = [] if counted.keys() >= set(ids) else \
+        [ln for ln in lines if ln.amounts.get(year) is not None and not counted[ln.id]]
     if missing:
+        shown = display_formula(formula)
         amount = sum(ln.amount(year) for ln in missing)
         names = ", ".join(f"«{ln.voce}» ({ln.amount_cells[year]})" for ln in missing[:3])
         more = _more(len(missing) - 3)
