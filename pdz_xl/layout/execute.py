@@ -22,6 +22,7 @@ from ..plan import (
 )
 from .amounts import AmountReader
 from .infer import Runtime
+from .line_builder import empty_rows, wide_line_builder
 from .model import (
     COL_AMOUNT,
     COL_CHANNEL,
@@ -61,7 +62,8 @@ class _Groups(dict):
 
     def __init__(self) -> None:
         super().__init__()
-        self.paths: dict[tuple[int, ...], tuple[list[Group], list[str]]] = {}
+        # GroupRefs compare and hash by identity: a path is its tuple of refs
+        self.paths: dict[tuple[GroupRef, ...], tuple[list[Group], list[str]]] = {}
 
     def of(self, refs: tuple[GroupRef, ...]) -> list[Group]:
         return self.path(refs)[0]
@@ -73,8 +75,7 @@ class _Groups(dict):
     def shared_path(self, refs: tuple[GroupRef, ...]) -> tuple[list[Group], list[str]]:
         """Like :meth:`path`, the same two lists for every line of the path (lines never
         change them: about 200 bytes a line less)."""
-        key = tuple(id(r) for r in refs)
-        hit = self.paths.get(key)
+        hit = self.paths.get(refs)
         if hit is not None:
             return hit
         out = []
@@ -84,7 +85,7 @@ class _Groups(dict):
                 g = self[id(ref)] = Group(level=ref.level, label=ref.label,
                                           number=ref.number, text=ref.text, cell=ref.cell)
             out.append(g)
-        hit = self.paths[key] = (out, path_of(out))
+        hit = self.paths[refs] = (out, path_of(out))
         return hit
 
 
@@ -180,38 +181,27 @@ def _cost_table(t: TableLayout, sheet: SheetGrid, rt: Runtime, plan_year: int,
     prefix = f"{sheet.name}!"
     letters = {c: col_letters(c) for c in (*year_cols, *channel_of.values(), *other_cols,
                                            voce_col)}
+    build = None if long else wide_line_builder(sheet.name, t.index, voce_col, year_cols,
+                                                channel_of, other_cols, letters)
+    no_rows = empty_rows()
+    hidden_rows = sheet.hidden_rows
+    paths = groups.paths
     for role in t.rows:
         rd = data.get(role.row)
         if role.role == ROW_LINE:
-            last = role.row
-            g, labels = groups.shared_path(role.path)
-            if long:
-                ll = long_lines[role.row]
-                amounts_ = {(k or plan_year): v for k, v in ll.amounts.items()}
-                for y in year_cols.values():
-                    amounts_.setdefault(y, None)
-                cells = {(k or plan_year): c for k, c in ll.amount_cells.items()}
-                chans, chan_cells = dict(ll.channels), dict(ll.channel_cells)
-                other, other_cells = {}, {}
+            last = row = role.row
+            shared = paths.get(role.path) or groups.shared_path(role.path)
+            g, labels = shared
+            hidden = row in hidden_rows
+            if build is not None:
+                line = build(len(lines), row, rd.values if rd else {}, labels, g,
+                             role.label, hidden, list(role.rows) if role.rows else no_rows)
             else:
-                values = rd.values if rd else {}
-                amounts_ = {y: values.get(c) for c, y in year_cols.items()}
-                cells = {y: f"{prefix}{letters[c]}{role.row}" for c, y in year_cols.items()}
-                chans = {code: values.get(c) for code, c in channel_of.items()}
-                chan_cells = {code: f"{prefix}{letters[c]}{role.row}"
-                              for code, c in channel_of.items()}
-                other = {k: values.get(c) for c, k in other_cols.items()}
-                other_cells = {k: f"{prefix}{letters[c]}{role.row}"
-                               for c, k in other_cols.items()}
-            hidden = role.row in sheet.hidden_rows
-            lines.append(construct(
-                Line, id=len(lines), cell=f"{prefix}{letters[voce_col]}{role.row}",
-                sheet=sheet.name, row=role.row, table=t.index, path=labels, groups=g,
-                voce=role.label, amounts=amounts_, amount_cells=cells, channels=chans,
-                channel_cells=chan_cells, hidden=hidden, other_amounts=other,
-                other_cells=other_cells, rows=list(role.rows),
-            ))
-            if hidden and any(v for v in amounts_.values()):
+                line = _long_line(len(lines), role, long_lines[role.row], sheet, t,
+                                  plan_year, year_cols, prefix, letters[voce_col], labels, g,
+                                  hidden)
+            lines.append(line)
+            if hidden and any(v for v in line.amounts.values()):
                 amounts.note("PDZ005", "avviso", sheet_ref(sheet.name, role.row, voce_col),
                              f"la riga {role.row} è nascosta ma contiene importi: è stata "
                              "letta e conteggiata; renderla visibile o eliminarla.")
@@ -226,6 +216,23 @@ def _cost_table(t: TableLayout, sheet: SheetGrid, rt: Runtime, plan_year: int,
     tables[-1].last_row = max(last, t.header_row)
     _unknown_columns(t, sheet, amounts)
     _check_merged(t, sheet, amounts)
+
+
+def _long_line(line_id: int, role: RowRole, ll, sheet: SheetGrid, t: TableLayout,
+               plan_year: int, year_cols: dict[int, int], prefix: str, voce_letters: str,
+               labels: list[str], g: list[Group], hidden: bool) -> Line:
+    """The line of a long table (a row per line and channel), pivoted by inference."""
+    amounts_ = {(k or plan_year): v for k, v in ll.amounts.items()}
+    for y in year_cols.values():
+        amounts_.setdefault(y, None)
+    cells = {(k or plan_year): c for k, c in ll.amount_cells.items()}
+    return construct(
+        Line, id=line_id, cell=f"{prefix}{voce_letters}{role.row}", sheet=sheet.name,
+        row=role.row, table=t.index, path=labels, groups=g, voce=role.label,
+        amounts=amounts_, amount_cells=cells, channels=dict(ll.channels),
+        channel_cells=dict(ll.channel_cells), hidden=hidden, other_amounts={},
+        other_cells={}, rows=list(role.rows),
+    )
 
 
 def _part_note(line: Line, role: RowRole, values: dict, year_cols: dict[int, int],
