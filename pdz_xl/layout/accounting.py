@@ -47,7 +47,7 @@ def account(plan: Plan, layout: WorkbookLayout, rt: Runtime, amounts: AmountRead
         sheet = rt.grids.get(sl.name)
         if sheet is None:
             continue
-        taken: dict[int, set[int]] = {}
+        taken: dict[int, frozenset[int]] = {}
         ignored: dict[int, list[tuple[int, int]]] = {}  # table idx -> cells in ignored cols
         for ti, t in enumerate(sl.tables):
             _taken_by(t, sheet, rt, taken, ignored.setdefault(ti, []))
@@ -58,48 +58,58 @@ def account(plan: Plan, layout: WorkbookLayout, rt: Runtime, amounts: AmountRead
     _repeated_lines(plan, layout, rt, amounts)
 
 
-def _taken_by(t: TableLayout, sheet: SheetGrid, rt: Runtime, taken: dict[int, set[int]],
-              ignored: list[tuple[int, int]]) -> None:
-    """The cells a table accounts for (``taken``: row -> columns); numbers in its ignored
-    columns go to ``ignored``. Whole rows at a time: set operations on the row's columns."""
-    span = set(range(t.first_col, t.last_col + 1))
+def _taken_by(t: TableLayout, sheet: SheetGrid, rt: Runtime,
+              taken: dict[int, frozenset[int]], ignored: list[tuple[int, int]]) -> None:
+    """The columns a table accounts for, row by row (``taken``: row -> columns, one shared
+    set for the rows of a kind: a row's numbers outside it are loose); numbers in its
+    ignored columns go to ``ignored``."""
+    span = frozenset(range(t.first_col, t.last_col + 1))
     for r in t.header_rows:
-        cells = sheet.rows.get(r)
-        if cells:
-            taken.setdefault(r, set()).update(cells.keys() & span)
+        _take(taken, r, span)
     value_cols = {c for c, role in t.columns.items() if role.is_value}
     skip_cols = {c for c, role in t.columns.items() if role.role in (COL_IGNORE,)}
     quiet_cols = {c for c, role in t.columns.items()
                   if role.role in (COL_CODE, COL_UNKNOWN, COL_TRIENNIO) or not role.is_value}
-    if t.kind == KIND_COST:
-        rows_of_role: dict[int, str] = {}
-        for role in t.rows:
-            rows_of_role[role.row] = role.role
-            for extra in role.rows:
-                rows_of_role[extra] = role.role
-        counted = (ROW_LINE, ROW_TOTAL, ROW_HEADING, ROW_PART)
-        on_lines = skip_cols | quiet_cols | value_cols  # labels, codes, amounts
-        elsewhere = skip_cols | quiet_cols  # unknown columns have their own note
-    for r in range(t.first_row, t.last_row + 1):
-        cells = sheet.rows.get(r)
-        if not cells:
-            continue
-        cols = cells.keys() & span
-        if t.kind == KIND_IGNORE:
-            taken.setdefault(r, set()).update(cols)
-            continue
-        for c in cols & skip_cols:
-            if _is_number(cells[c].value):
-                ignored.append((r, c))
-        if t.kind != KIND_COST:
-            taken.setdefault(r, set()).update(cols)
-            continue
-        kind = rows_of_role.get(r)
-        if kind == ROW_IGNORE:
-            taken.setdefault(r, set()).update(cols)
-        else:  # texts elsewhere are never loose numbers: no need to take them
-            taken.setdefault(r, set()).update(cols & (on_lines if kind in counted
-                                                      else elsewhere))
+    rows = range(t.first_row, t.last_row + 1)
+    if t.kind == KIND_IGNORE:
+        for r in rows:
+            _take(taken, r, span)
+        return
+    skipped = sorted(skip_cols & span)
+    if skipped:
+        rows_of = sheet.rows
+        for r in rows:
+            cells = rows_of.get(r)
+            if cells:
+                for c in skipped:
+                    cell = cells.get(c)
+                    if cell is not None and _is_number(cell.value):
+                        ignored.append((r, c))
+    if t.kind != KIND_COST:
+        for r in rows:
+            _take(taken, r, span)
+        return
+    counted = span & (skip_cols | quiet_cols | value_cols)  # labels, codes, amounts
+    elsewhere = span & (skip_cols | quiet_cols)  # unknown columns have their own note
+    mask_of = {ROW_IGNORE: span, ROW_LINE: counted, ROW_TOTAL: counted,
+               ROW_HEADING: counted, ROW_PART: counted}
+    of_row: dict[int, frozenset[int]] = {}
+    for role in t.rows:
+        mask = mask_of.get(role.role, elsewhere)
+        of_row[role.row] = mask
+        for extra in role.rows:
+            of_row[extra] = mask
+    for r in rows:  # texts elsewhere are never loose numbers: no need to take them
+        _take(taken, r, of_row.get(r, elsewhere))
+
+
+def _take(taken: dict[int, frozenset[int]], row: int, cols: frozenset[int]) -> None:
+    """Add ``cols`` to the columns taken on ``row``."""
+    have = taken.get(row)
+    if have is None:
+        taken[row] = cols
+    elif have is not cols:
+        taken[row] = have | cols
 
 
 def _ignored_note(t: TableLayout, sheet: SheetGrid, cells: list[tuple[int, int]],
@@ -136,13 +146,16 @@ def _overlaps(tables: list[TableLayout], sheet: SheetGrid, amounts: AmountReader
                      "«_pdz» dove finisce la prima (chiave «fine " + a.anchor + "»).")
 
 
-def _loose_numbers(sheet: SheetGrid, taken: dict[int, set[int]], tables: list[TableLayout],
+def _loose_numbers(sheet: SheetGrid, taken: dict[int, frozenset[int]], tables: list[TableLayout],
                    amounts: AmountReader) -> None:
     """Numbers no table took, grouped in runs down a column."""
     loose: dict[int, list[tuple[int, object]]] = {}
-    none: set[int] = set()
+    none: frozenset[int] = frozenset()
     for r, cells in sheet.rows.items():
-        for c in cells.keys() - taken.get(r, none):
+        took = taken.get(r, none)
+        if cells.keys() <= took:
+            continue
+        for c in cells.keys() - took:
             cell = cells[c]
             if not _is_number(cell.value):
                 continue
@@ -181,18 +194,24 @@ def _loose_numbers(sheet: SheetGrid, taken: dict[int, set[int]], tables: list[Ta
 def _repeated_lines(plan: Plan, layout: WorkbookLayout, rt: Runtime,
                    amounts: AmountReader) -> None:
     """A line whose amount is only a reference to another line's cell counts it twice."""
+    with_formulas: dict[int, dict[int, object]] = {}  # table -> row -> its record
+    for t in layout.tables():
+        if t.kind == KIND_COST and t.shape == "larga":
+            rows = {rd.row: rd for rd in rt.rows.get(id(t), []) if rd.formulas}
+            if rows:  # the lines' rows among them (totals hold formulas of their own)
+                rows = {role.row: rows[role.row] for role in t.rows
+                        if role.role == ROW_LINE and role.row in rows}
+            with_formulas[t.index] = rows
+    if not any(with_formulas.values()):
+        return  # no line row holds a formula: nothing refers to another line
     owner: dict[str, int] = {}
     for ln in plan.lines:
         for cell in ln.amount_cells.values():
             owner[cell] = ln.id
-    by_table: dict[int, dict[int, object]] = {}
-    for t in layout.tables():
-        if t.kind == KIND_COST and t.shape == "larga":
-            by_table[t.index] = {rd.row: rd for rd in rt.rows.get(id(t), [])}
     for ln in plan.lines:
-        rows = by_table.get(ln.table)
+        rows = with_formulas.get(ln.table)
         rd = rows.get(ln.row) if rows else None
-        if rd is None or not rd.formulas:
+        if rd is None:
             continue
         for cell in ln.amount_cells.values():
             col = _col_of(cell)

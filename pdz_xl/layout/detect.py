@@ -18,6 +18,7 @@ from .config import read_config
 from .duplicates import summary_tables
 from .execute import execute_layout
 from .infer import infer_layout
+from .state import ReadState
 
 
 def layout_ambiguities(layout) -> list[tuple[str, str]]:
@@ -69,7 +70,8 @@ def _detect(grid: WorkbookGrid, catalog: Catalog | None) -> Plan:
                     f"{t.anchor}», se non è così).")
     for message, cell in layout_ambiguities(layout):
         amounts.note("PDZ012", "avviso", cell, message)
-    plan = execute_layout(layout, runtime, catalog, amounts)
+    runtime.state = ReadState()  # inference's own bookkeeping: not read from here on
+    plan = execute_layout(layout, runtime, catalog, amounts, release_rows=True)
     plan.config_source = config.source
     plan.tolerance_cents = config.tolerance_cents
     account(plan, layout, runtime, amounts)

@@ -22,6 +22,7 @@ from ..plan import (
 )
 from .amounts import AmountReader
 from .infer import Runtime
+from .line_builder import WideLineBuilders
 from .model import (
     COL_AMOUNT,
     COL_CHANNEL,
@@ -61,7 +62,9 @@ class _Groups(dict):
 
     def __init__(self) -> None:
         super().__init__()
-        self.paths: dict[tuple[int, ...], tuple[list[Group], list[str]]] = {}
+        # GroupRefs compare and hash by identity: a path is its tuple of refs
+        self.paths: dict[tuple[GroupRef, ...], tuple[list[Group], list[str]]] = {}
+        self.builders = WideLineBuilders()  # the tables' line builders
 
     def of(self, refs: tuple[GroupRef, ...]) -> list[Group]:
         return self.path(refs)[0]
@@ -73,24 +76,39 @@ class _Groups(dict):
     def shared_path(self, refs: tuple[GroupRef, ...]) -> tuple[list[Group], list[str]]:
         """Like :meth:`path`, the same two lists for every line of the path (lines never
         change them: about 200 bytes a line less)."""
-        key = tuple(id(r) for r in refs)
-        hit = self.paths.get(key)
+        hit = self.paths.get(refs)
         if hit is not None:
             return hit
         out = []
         for ref in refs:
             g = self.get(id(ref))
             if g is None:
-                g = self[id(ref)] = Group(level=ref.level, label=ref.label,
-                                          number=ref.number, text=ref.text, cell=ref.cell)
+                g = self[id(ref)] = _group(ref)
             out.append(g)
-        hit = self.paths[key] = (out, path_of(out))
+        hit = self.paths[refs] = (out, path_of(out))
         return hit
 
 
+def _group(ref: GroupRef) -> Group:
+    """The Plan's Group of a GroupRef: built unvalidated when its fields have the model's
+    types already (anything else goes through validation, errors included)."""
+    if ref.level in LEVELS and type(ref.label) is str and type(ref.number) in _NUMBER \
+            and type(ref.text) in _TEXT and type(ref.cell) in _TEXT:
+        return construct(Group, level=ref.level, label=ref.label, number=ref.number,
+                         text=ref.text, cell=ref.cell)
+    return Group(level=ref.level, label=ref.label, number=ref.number, text=ref.text,
+                 cell=ref.cell)
+
+
+_NUMBER = (int, type(None))
+_TEXT = (str, type(None))
+
+
 def execute_layout(layout: WorkbookLayout, rt: Runtime, catalog: Catalog,
-                   amounts: AmountReader) -> Plan:
-    """The Plan a layout describes."""
+                   amounts: AmountReader, release_rows: bool = False) -> Plan:
+    """The Plan a layout describes. ``release_rows``: once a cost table is read, keep of
+    its rows only those with formulas (all :func:`.accounting.account` reads), so that the
+    rows read and the Plan's lines are not all in memory at once."""
     plan_year = layout.plan_year
     lines: list[Line] = []
     totals: list[StatedTotal] = []
@@ -103,6 +121,8 @@ def execute_layout(layout: WorkbookLayout, rt: Runtime, catalog: Catalog,
         for t in sl.tables:
             if t.kind == KIND_COST:
                 _cost_table(t, sheet, rt, plan_year, lines, totals, tables, groups, amounts)
+                if release_rows and id(t) in rt.rows:
+                    rt.rows[id(t)] = [rd for rd in rt.rows[id(t)] if rd.formulas]
             elif t.kind == KIND_REVENUE:
                 revenue_tables.append(read_summary(sheet, t, "triennale_canali", amounts,
                                                    catalog))
@@ -180,52 +200,59 @@ def _cost_table(t: TableLayout, sheet: SheetGrid, rt: Runtime, plan_year: int,
     prefix = f"{sheet.name}!"
     letters = {c: col_letters(c) for c in (*year_cols, *channel_of.values(), *other_cols,
                                            voce_col)}
+    hidden_rows = sheet.hidden_rows
+    first_line = len(lines)
+    if long:
+        for role in t.rows:
+            if role.role == ROW_LINE:
+                lines.append(_long_line(len(lines), role, long_lines[role.row], sheet, t,
+                                        plan_year, year_cols, prefix, letters[voce_col],
+                                        *groups.shared_path(role.path),
+                                        role.row in hidden_rows))
+    else:  # every line at once, then the rows around them in order (their notes too)
+        build = groups.builders.builder(sheet.name, t.index, voce_col, year_cols,
+                                        channel_of, other_cols, letters)
+        build(t.rows, lines, data.get, groups.paths.get, groups.shared_path, hidden_rows)
+    n = first_line  # lines[n - 1]: the last line so far
     for role in t.rows:
-        rd = data.get(role.row)
-        if role.role == ROW_LINE:
+        kind = role.role
+        if kind == ROW_LINE:
             last = role.row
-            g, labels = groups.shared_path(role.path)
-            if long:
-                ll = long_lines[role.row]
-                amounts_ = {(k or plan_year): v for k, v in ll.amounts.items()}
-                for y in year_cols.values():
-                    amounts_.setdefault(y, None)
-                cells = {(k or plan_year): c for k, c in ll.amount_cells.items()}
-                chans, chan_cells = dict(ll.channels), dict(ll.channel_cells)
-                other, other_cells = {}, {}
-            else:
-                values = rd.values if rd else {}
-                amounts_ = {y: values.get(c) for c, y in year_cols.items()}
-                cells = {y: f"{prefix}{letters[c]}{role.row}" for c, y in year_cols.items()}
-                chans = {code: values.get(c) for code, c in channel_of.items()}
-                chan_cells = {code: f"{prefix}{letters[c]}{role.row}"
-                              for code, c in channel_of.items()}
-                other = {k: values.get(c) for c, k in other_cols.items()}
-                other_cells = {k: f"{prefix}{letters[c]}{role.row}"
-                               for c, k in other_cols.items()}
-            hidden = role.row in sheet.hidden_rows
-            lines.append(construct(
-                Line, id=len(lines), cell=f"{prefix}{letters[voce_col]}{role.row}",
-                sheet=sheet.name, row=role.row, table=t.index, path=labels, groups=g,
-                voce=role.label, amounts=amounts_, amount_cells=cells, channels=chans,
-                channel_cells=chan_cells, hidden=hidden, other_amounts=other,
-                other_cells=other_cells, rows=list(role.rows),
-            ))
-            if hidden and any(v for v in amounts_.values()):
+            line = lines[n]
+            n += 1
+            if line.hidden and any(v for v in line.amounts.values()):
                 amounts.note("PDZ005", "avviso", sheet_ref(sheet.name, role.row, voce_col),
                              f"la riga {role.row} è nascosta ma contiene importi: è stata "
                              "letta e conteggiata; renderla visibile o eliminarla.")
-        elif role.role == ROW_PART and lines and lines[-1].sheet == sheet.name:
+        elif kind == ROW_PART and n and lines[n - 1].sheet == sheet.name:
             last = role.row
-            _part_note(lines[-1], role, rd.values if rd else {}, year_cols, prefix, letters,
-                       voce_col, amounts)
-        elif role.role == ROW_TOTAL or (role.role == ROW_HEADING and role.covers is not None):
+            rd = data.get(role.row)
+            _part_note(lines[n - 1], role, rd.values if rd else {}, year_cols, prefix,
+                       letters, voce_col, amounts)
+        elif kind == ROW_TOTAL or (kind == ROW_HEADING and role.covers is not None):
             last = role.row
-            totals.append(_total(len(totals), t, role, rd, sheet, year_cols, channel_of,
-                                 groups))
+            totals.append(_total(len(totals), t, role, data.get(role.row), sheet, year_cols,
+                                 channel_of, groups))
     tables[-1].last_row = max(last, t.header_row)
     _unknown_columns(t, sheet, amounts)
     _check_merged(t, sheet, amounts)
+
+
+def _long_line(line_id: int, role: RowRole, ll, sheet: SheetGrid, t: TableLayout,
+               plan_year: int, year_cols: dict[int, int], prefix: str, voce_letters: str,
+               g: list[Group], labels: list[str], hidden: bool) -> Line:
+    """The line of a long table (a row per line and channel), pivoted by inference."""
+    amounts_ = {(k or plan_year): v for k, v in ll.amounts.items()}
+    for y in year_cols.values():
+        amounts_.setdefault(y, None)
+    cells = {(k or plan_year): c for k, c in ll.amount_cells.items()}
+    return construct(
+        Line, id=line_id, cell=f"{prefix}{voce_letters}{role.row}", sheet=sheet.name,
+        row=role.row, table=t.index, path=labels, groups=g, voce=role.label,
+        amounts=amounts_, amount_cells=cells, channels=dict(ll.channels),
+        channel_cells=dict(ll.channel_cells), hidden=hidden, other_amounts={},
+        other_cells={}, rows=list(role.rows),
+    )
 
 
 def _part_note(line: Line, role: RowRole, values: dict, year_cols: dict[int, int],
