@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..grid import SheetGrid
-from .headers import AMOUNT_TEXT
+from .headers import is_amount_text
 from .model import (
     COL_AMOUNT,
     COL_CHANNEL,
@@ -57,21 +57,33 @@ def all_column_stats(sheet: SheetGrid, rows: list[int], first: int, last: int
                      ) -> dict[int, ColumnStats]:
     """The stats of every column from ``first`` to ``last``, in one pass over the rows."""
     cols: dict[int, list] = {}
+    sheet_rows = sheet.rows
     for r in rows:
-        cells = sheet.rows.get(r)
+        cells = sheet_rows.get(r)
         if not cells:
             continue
         for c, cell in cells.items():
             if first <= c <= last:
-                cols.setdefault(c, []).append(cell.value)
+                got = cols.get(c)
+                if got is None:
+                    cols[c] = [cell.value]
+                else:
+                    got.append(cell.value)
     return {c: _stats(values) for c, values in cols.items()}
 
 
 def _stats(values: list) -> ColumnStats:
+    numeric = [v for v in values if type(v) is float or type(v) is int]
+    if len(numeric) == len(values):  # a column of numbers only (amounts): counted at once
+        small = [v for v in numeric if 0 < v < 2200 and (type(v) is int or v.is_integer())]
+        years = sum(1 for v in small if v >= 1980)
+        codes = sum(1 for v in small if v < 1000)
+        return ColumnStats(numbers=len(values), codes=codes, years=years,
+                           filled_rows=len(values))
     seen: set[str] = set()
     last: str | None = None
     text = numbers = codes = years = runs = filled = 0
-    amount_text, code_re = AMOUNT_TEXT.search, _CODE_RE.match
+    amount_text, code_re = is_amount_text, _CODE_RE.match
     for v in values:
         tv = type(v)
         if tv is float or tv is int:  # the usual cell first

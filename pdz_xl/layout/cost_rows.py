@@ -135,7 +135,7 @@ def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
             kinds[rd.row] = ROW_HEADING
         elif rd.has_values and rd.bold and profile.bold < 0.3:
             kinds[rd.row] = "forse"
-        elif _continues_line(data, i, kinds):
+        elif not rd.has_values and _continues_line(data, i, kinds):
             kinds[rd.row] = ROW_NOTE
         else:
             kinds[rd.row] = ROW_LINE
@@ -195,9 +195,22 @@ def _walk(st: ReadState, sheet: SheetState, table: TableLayout, data: list[RowDa
     reopened: GroupRef | None = None
     inner: list[GroupRef] = []  # headings in the voce column under the group columns
     inner_of: tuple[GroupRef, ...] = ()  # the group columns' path they stand under
+    stack_path = tuple(sheet.stack)  # the open groups, as a path (kept as they change)
+    year_items = list(ykeys.items())
+    add_line = st.add_line
     for i, rd in enumerate(data):
         kind = kinds.get(rd.row)
         if kind is None:
+            continue
+        if kind == ROW_LINE and flat is None:  # the usual row first: a line
+            values = rd.values
+            by_year = {}
+            for c, k in year_items:
+                v = values.get(c)
+                if v is not None:
+                    by_year[k] = v
+            table_lines.append(add_line(table, rd.row, by_year, stack_path))
+            roles.append(RowRole(rd.row, ROW_LINE, rd.voce, stack_path))
             continue
         if kind in (ROW_IGNORE, ROW_NOTE, ROW_PART):
             roles.append(RowRole(rd.row, kind, label=rd.label))
@@ -221,7 +234,7 @@ def _walk(st: ReadState, sheet: SheetState, table: TableLayout, data: list[RowDa
                                      group=group))
                 continue
         else:
-            path = tuple(sheet.stack)
+            path = stack_path
         if kind == ROW_HEADING and flat is None and rd.row in heads:
             again = _reopened(heads[rd.row], sheet.stack)
             if again is not None:  # the name of an open group, under its lines: its total
@@ -245,12 +258,13 @@ def _walk(st: ReadState, sheet: SheetState, table: TableLayout, data: list[RowDa
                 continue
             group = _group_of(head, table.sheet, voce_col)
             sheet.open(group, table.index)
-            role = RowRole(rd.row, ROW_HEADING, label=rd.label, path=tuple(sheet.stack),
+            stack_path = tuple(sheet.stack)
+            role = RowRole(rd.row, ROW_HEADING, label=rd.label, path=stack_path,
                            group=group)
             roles.append(role)
             if rd.has_values:
                 totals.append(TotalRow(rd, rd.label, group.level, None, group, None,
-                                     tuple(sheet.stack), len(st.lines), len(table_lines),
+                                     stack_path, len(st.lines), len(table_lines),
                                      role))
             continue
         if kind == "forse":

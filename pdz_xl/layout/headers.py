@@ -17,6 +17,16 @@ AMOUNT_TEXT = re.compile(r"€\s*[-\d]|\d\s*€|^\s*[-+(]?\d{1,3}(\.\d{3})+(,\d+
                          r"|^\s*-?\d+,\d{2}\s*$")
 
 
+def is_amount_text(text: str) -> bool:
+    """``AMOUNT_TEXT`` is in ``text``: first what it needs, a «€» or a figure or sign (after
+    spaces) at the start; the pattern only then."""
+    if "€" not in text:
+        first = text[:1]
+        if not first or not (first.isdecimal() or first in "-+(" or first.isspace()):
+            return False
+    return AMOUNT_TEXT.search(text) is not None
+
+
 _UNIT_ONLY = re.compile(r"^\(?\s*((importi|valori) )?(in )?(€|euro|eur)\s*\)?$", re.IGNORECASE)
 
 
@@ -36,6 +46,20 @@ def header_columns(cells: dict[int, Cell], resolve) -> set[int] | None:
         return None
     if len(cells) == 1:
         return set(cells) if header_candidate(cells, resolve) is not None else None
+    strings = year_like = 0  # first by types alone: a data row with one text at most
+    numbers = False
+    for cell in cells.values():
+        v = cell.value
+        tv = type(v)
+        if tv is str:
+            strings += 1
+        elif tv is float or tv is int:
+            if 1980 <= v <= 2199 and _is_year_number(cell):
+                year_like += 1
+            else:
+                numbers = True
+    if numbers and strings + year_like < 2:
+        return None
     texts = 0
     years: list[float] = []
     data = False  # a cell only data holds: then the whole row is no header
@@ -43,7 +67,7 @@ def header_columns(cells: dict[int, Cell], resolve) -> set[int] | None:
         v = cell.value
         tv = type(v)
         if tv is str:
-            if AMOUNT_TEXT.search(v):
+            if is_amount_text(v):
                 data = True
             else:
                 texts += 1  # a header's words ...
@@ -100,7 +124,7 @@ def _data_cell(cell: Cell) -> bool:
         return True
     if isinstance(v, (int, float)):
         return not _is_year_number(cell)
-    return isinstance(v, str) and bool(AMOUNT_TEXT.search(v))
+    return isinstance(v, str) and is_amount_text(v)
 
 
 def header_candidate(cells: dict[int, Cell], resolve) -> dict[int, HeaderMeaning] | None:
@@ -122,7 +146,7 @@ def header_candidate(cells: dict[int, Cell], resolve) -> dict[int, HeaderMeaning
             return None
         if isinstance(v, (int, float)) and not _is_year_number(cell):
             return None
-        if isinstance(v, str) and AMOUNT_TEXT.search(v):
+        if isinstance(v, str) and is_amount_text(v):
             return None
     meanings: dict[int, HeaderMeaning] = {}
     amounts = channels = year_numbers = known_texts = 0
@@ -305,7 +329,7 @@ def _amount_like(cell: Cell) -> bool:
         return False
     if isinstance(v, (int, float)):
         return True
-    return isinstance(v, str) and (bool(AMOUNT_TEXT.search(v)) or v.strip() in ("-", "€ -"))
+    return isinstance(v, str) and (is_amount_text(v) or v.strip() in ("-", "€ -"))
 
 
 def _spread(cols: set[int]) -> set[int]:

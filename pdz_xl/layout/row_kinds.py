@@ -25,13 +25,13 @@ def note_row(rd: RowData, profile: LineProfile) -> bool:
 def total_word(rd: RowData) -> bool:
     if rd.voce and is_total_label(rd.voce):
         return True
-    return any(t and is_total_label(t) for t in rd.groups.values()) or \
-        bool(rd.code and is_total_label(rd.code))
+    for t in rd.groups.values():
+        if t and is_total_label(t):
+            return True
+    return bool(rd.code and is_total_label(rd.code))
 
 
 def word_heading(rd: RowData) -> bool:
-    from .labels import heading_of
-
     return heading_of(rd.voce or rd.label, bold=rd.bold) is not None
 
 

@@ -105,10 +105,11 @@ def read_rows(sheet: SheetGrid, rows: list[int], roles: dict[int, ColumnRole],
     for r in rows:
         cells = rows_of.get(r)
         if not cells:
-            out.append(RowData(row=r))
+            out.append(RowData(r))
             continue
         values: dict[int, int | None] = {}
         formulas: dict[int, str] = {}
+        has_values = False
         for c in value_cols:
             cell = cells.get(c)
             if cell is None:
@@ -116,17 +117,20 @@ def read_rows(sheet: SheetGrid, rows: list[int], roles: dict[int, ColumnRole],
             v = cell.value
             if type(v) is float:
                 scaled = v * unit
-                nearest = round(scaled) if abs(scaled) < 1e13 else 0.5  # (NaN, inf: read)
-                if abs(scaled - nearest) < 1e-6:
-                    values[c] = int(nearest)
-                else:
-                    values[c] = read(sheet, r, c)
-            else:
-                values[c] = read(sheet, r, c)
+                if -1e13 < scaled < 1e13:  # (False for NaN and the infinities: read)
+                    nearest = round(scaled)
+                    if -1e-6 < scaled - nearest < 1e-6:
+                        values[c] = nearest
+                        has_values = True
+                        if cell.formula:
+                            formulas[c] = cell.formula
+                        continue
+            got = values[c] = read(sheet, r, c)
+            if got is not None:
+                has_values = True
             if cell.formula:
                 formulas[c] = cell.formula
-        rd = RowData(row=r, values=values, formulas=formulas,
-                     has_values=any(v is not None for v in values.values()),
+        rd = RowData(r, values=values, formulas=formulas, has_values=has_values,
                      hidden=r in hidden_rows, outline=outline.get(r, 0) if outline else 0)
         out.append(rd)
         vc = cells.get(voce_col) if voce_col else None

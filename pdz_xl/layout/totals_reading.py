@@ -3,7 +3,6 @@ more totals reconcile wins; totals that reconcile in neither stay as written (sl
 
 from __future__ import annotations
 
-from collections import ChainMap
 from dataclasses import dataclass
 
 from ..channels.catalog import normalise_label
@@ -126,16 +125,22 @@ def _coverage(st: ReadState, t: TotalRow, scope: str, position: str, table_lines
     return table_lines[t.table_at:end]
 
 
-def _formula_lines(st: ReadState, t: TotalRow, row_to_seq: ChainMap,
+def _formula_lines(st: ReadState, t: TotalRow,
+                   row_to_seq: tuple[dict[int, int], dict[int, int]],
                    resolved: dict[int, list[int]], sheet: str) -> set[int] | None:
     """The lines a total's formula adds up: line rows, and the lines of the totals it
-    sums (of this table, or of an earlier table of the sheet)."""
+    sums (of this table, or of an earlier table of the sheet). ``row_to_seq``: the
+    table's line rows, then the sheet's (the first that has the row says its line)."""
     if t.formula_rows is None:
         return None
     out: set[int] = set()
+    own, sheet_rows = row_to_seq
     for r in t.formula_rows:
-        if r in row_to_seq:
-            out.add(row_to_seq[r])
+        seq = own.get(r)
+        if seq is None:
+            seq = sheet_rows.get(r)
+        if seq is not None:
+            out.add(seq)
         elif r in resolved:
             out.update(resolved[r])
         elif (sheet, r) in st.total_lines:
@@ -151,8 +156,8 @@ def resolve_totals(st: ReadState, table: TableLayout, totals: list[TotalRow],
     if not totals:
         table.totals = "sotto"
         return
-    row_to_seq = ChainMap({st.lines[s].row: s for s in table_lines},
-                          st.sheet_rows.get(table.sheet, {}))
+    recs = st.lines
+    row_to_seq = ({recs[s].row: s for s in table_lines}, st.sheet_rows.get(table.sheet, {}))
     first_content = next((r.row for r in table.rows if r.role in (ROW_LINE, ROW_TOTAL)), None)
     follows = _what_follows(table.rows)
     scores: dict[str, tuple[int, int]] = {}
