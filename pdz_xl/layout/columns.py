@@ -55,27 +55,30 @@ class ColumnStats:
 
 def all_column_stats(sheet: SheetGrid, rows: list[int], first: int, last: int
                      ) -> dict[int, ColumnStats]:
-    """The stats of every column from ``first`` to ``last``, in one pass over the rows."""
-    cols: dict[int, list] = {}
+    """The stats of every column from ``first`` to ``last`` over ``rows``."""
     sheet_rows = sheet.rows
-    for r in rows:
-        cells = sheet_rows.get(r)
-        if not cells:
-            continue
-        for c, cell in cells.items():
-            if first <= c <= last:
-                got = cols.get(c)
-                if got is None:
-                    cols[c] = [cell.value]
-                else:
-                    got.append(cell.value)
+    filled = [cells for r in rows if (cells := sheet_rows.get(r))]
+    present = [c for c in sorted(set().union(*filled)) if first <= c <= last]
+    cols: dict[int, list] = {}
+    if len(present) * len(filled) <= 2 * sum(map(len, filled)):  # dense: column by column
+        for c in present:
+            cols[c] = [cells[c].value for cells in filled if c in cells]
+    else:  # sparse: row by row, only the cells there are
+        for cells in filled:
+            for c, cell in cells.items():
+                if first <= c <= last:
+                    got = cols.get(c)
+                    if got is None:
+                        cols[c] = [cell.value]
+                    else:
+                        got.append(cell.value)
     return {c: _stats(values) for c, values in cols.items()}
 
 
 def _stats(values: list) -> ColumnStats:
     numeric = [v for v in values if type(v) is float or type(v) is int]
     if len(numeric) == len(values):  # a column of numbers only (amounts): counted at once
-        small = [v for v in numeric if 0 < v < 2200 and (type(v) is int or v.is_integer())]
+        small = [v for v in numeric if 0.0 < v < 2200.0 and (type(v) is int or v.is_integer())]
         years = sum(1 for v in small if v >= 1980)
         codes = sum(1 for v in small if v < 1000)
         return ColumnStats(numbers=len(values), codes=codes, years=years,
@@ -99,14 +102,13 @@ def _stats(values: list) -> ColumnStats:
         if v is None or v == "":
             continue
         filled += 1
-        if isinstance(v, str) and not amount_text(v) and v.strip() not in ("-", "€ -"):
-            t = v.strip()
+        if isinstance(v, str) and not amount_text(v) and (t := v.strip()) not in ("-", "€ -"):
             text += 1
             seen.add(t)
             if t != last:
                 runs += 1
             last = t
-            if code_re(t):
+            if not t[:3].isalpha() and code_re(t):  # (three letters first: no numbering)
                 codes += 1
         else:  # amounts written as text, booleans, errors
             numbers += 1

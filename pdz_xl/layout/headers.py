@@ -46,19 +46,7 @@ def header_columns(cells: dict[int, Cell], resolve) -> set[int] | None:
         return None
     if len(cells) == 1:
         return set(cells) if header_candidate(cells, resolve) is not None else None
-    strings = year_like = 0  # first by types alone: a data row with one text at most
-    numbers = False
-    for cell in cells.values():
-        v = cell.value
-        tv = type(v)
-        if tv is str:
-            strings += 1
-        elif tv is float or tv is int:
-            if 1980 <= v <= 2199 and _is_year_number(cell):
-                year_like += 1
-            else:
-                numbers = True
-    if numbers and strings + year_like < 2:
+    if _data_row(cells):
         return None
     texts = 0
     years: list[float] = []
@@ -116,6 +104,23 @@ def header_columns(cells: dict[int, Cell], resolve) -> set[int] | None:
         if header_candidate({c: cells[c] for c in group}, resolve) is not None:
             out.update(group)
     return out or None
+
+
+def _data_row(cells: dict[int, Cell]) -> bool:
+    """By the types of its cells alone: a row with a number that is no year and at most one
+    text or year (a label and its amounts), which no header is."""
+    texts = 0
+    number = False
+    for cell in cells.values():
+        tv = type(cell.value)
+        if tv is str:
+            texts += 1
+        elif tv is float or tv is int:
+            if 1980.0 <= cell.value <= 2199.0 and _is_year_number(cell):
+                texts += 1
+            else:
+                number = True
+    return number and texts < 2
 
 
 def _data_cell(cell: Cell) -> bool:
@@ -279,7 +284,11 @@ class Band:
 def find_bands(sheet: SheetGrid, resolve) -> list[Band]:
     """Header bands of a sheet, top to bottom."""
     candidates: list[tuple[int, set[int]]] = []
-    for r, cells in sheet.iter_rows():
+    rows_of = sheet.rows
+    for r in sorted(rows_of):
+        cells = rows_of[r]
+        if len(cells) > 1 and _data_row(cells):
+            continue  # (what header_columns says first of such a row, without the call)
         cols = header_columns(cells, resolve)
         if cols is not None and (len(cols) > 1 or _labels_left_below(sheet, r, min(cols))):
             candidates.append((r, cols))
