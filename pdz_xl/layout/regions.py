@@ -189,7 +189,8 @@ def find_regions(sheet: SheetGrid, resolve, stated: dict | None = None) -> list[
     ends: dict[tuple[int, int], int] = {}
     for i, band in enumerate(bands):
         bottom = band.rows[-1]
-        nxt = next((b.rows[0] for b in bands[i + 1:] if b.rows[0] > bottom), max_row + 1)
+        nxt = next((bands[j].rows[0] for j in range(i + 1, len(bands))
+                    if bands[j].rows[0] > bottom), max_row + 1)
         sample = [r for r in range(bottom + 1, min(nxt, bottom + 400)) if r in sheet.rows]
         spans = band.spec.get("cols")
         segs = [spans] if spans else _segments(band, sheet, sample)
