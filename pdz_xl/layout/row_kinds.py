@@ -81,7 +81,7 @@ def total_as_heading(rd: RowData, data: list[RowData], i: int, kinds: dict[int, 
     subject = re.sub(r"^\s*(totale|tot\.?|subtotale)\s+(budget\s+|costi\s+)?", "", label,
                      flags=re.I)
     word = heading_of(subject, bold=True) if subject != label else None
-    if word is None or not rd.has_values or _sums_lines_above(rd, data, i, kinds):
+    if word is None or not rd.has_values:
         return None
     for j in range(i - 1, -1, -1):  # a heading of that level since the last line?
         prev = data[j]
@@ -104,6 +104,8 @@ def total_as_heading(rd: RowData, data: list[RowData], i: int, kinds: dict[int, 
         if nxt.has_values:
             break  # lines of its group follow
     else:
+        return None
+    if _sums_lines_above(rd, data, i, kinds):  # (the costliest check last)
         return None
     return make_head(rd.__class__(row=rd.row, voce=subject, bold=rd.bold, caps=rd.caps,
                                   has_values=True), word.level)
