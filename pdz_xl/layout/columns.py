@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..grid import SheetGrid
-from .headers import AMOUNT_TEXT
+from .headers import is_amount_text
 from .model import (
     COL_AMOUNT,
     COL_CHANNEL,
@@ -55,23 +55,38 @@ class ColumnStats:
 
 def all_column_stats(sheet: SheetGrid, rows: list[int], first: int, last: int
                      ) -> dict[int, ColumnStats]:
-    """The stats of every column from ``first`` to ``last``, in one pass over the rows."""
+    """The stats of every column from ``first`` to ``last`` over ``rows``."""
+    sheet_rows = sheet.rows
+    filled = [cells for r in rows if (cells := sheet_rows.get(r))]
+    present = [c for c in sorted(set().union(*filled)) if first <= c <= last]
     cols: dict[int, list] = {}
-    for r in rows:
-        cells = sheet.rows.get(r)
-        if not cells:
-            continue
-        for c, cell in cells.items():
-            if first <= c <= last:
-                cols.setdefault(c, []).append(cell.value)
+    if len(present) * len(filled) <= 2 * sum(map(len, filled)):  # dense: column by column
+        for c in present:
+            cols[c] = [cells[c].value for cells in filled if c in cells]
+    else:  # sparse: row by row, only the cells there are
+        for cells in filled:
+            for c, cell in cells.items():
+                if first <= c <= last:
+                    got = cols.get(c)
+                    if got is None:
+                        cols[c] = [cell.value]
+                    else:
+                        got.append(cell.value)
     return {c: _stats(values) for c, values in cols.items()}
 
 
 def _stats(values: list) -> ColumnStats:
+    numeric = [v for v in values if type(v) is float or type(v) is int]
+    if len(numeric) == len(values):  # a column of numbers only (amounts): counted at once
+        small = [v for v in numeric if 0.0 < v < 2200.0 and (type(v) is int or v.is_integer())]
+        years = sum(1 for v in small if v >= 1980)
+        codes = sum(1 for v in small if v < 1000)
+        return ColumnStats(numbers=len(values), codes=codes, years=years,
+                           filled_rows=len(values))
     seen: set[str] = set()
     last: str | None = None
     text = numbers = codes = years = runs = filled = 0
-    amount_text, code_re = AMOUNT_TEXT.search, _CODE_RE.match
+    amount_text, code_re = is_amount_text, _CODE_RE.match
     for v in values:
         tv = type(v)
         if tv is float or tv is int:  # the usual cell first
@@ -87,14 +102,13 @@ def _stats(values: list) -> ColumnStats:
         if v is None or v == "":
             continue
         filled += 1
-        if isinstance(v, str) and not amount_text(v) and v.strip() not in ("-", "€ -"):
-            t = v.strip()
+        if isinstance(v, str) and not amount_text(v) and (t := v.strip()) not in ("-", "€ -"):
             text += 1
             seen.add(t)
             if t != last:
                 runs += 1
             last = t
-            if code_re(t):
+            if not t[:3].isalpha() and code_re(t):  # (three letters first: no numbering)
                 codes += 1
         else:  # amounts written as text, booleans, errors
             numbers += 1

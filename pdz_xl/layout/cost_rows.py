@@ -15,7 +15,14 @@ from ..cells import sheet_ref
 from ..channels.catalog import normalise_label
 from .flat_groups import FlatGroups, numbers_from_codes
 from .hierarchy import Head, LineProfile, heading_head, make_head, rank_heads
-from .labels import is_part_label, is_total_label, numbering_of, strip_numbering, total_level
+from .labels import (
+    heading_of,
+    is_part_label,
+    is_total_label,
+    numbering_of,
+    strip_numbering,
+    total_level,
+)
 from .model import (
     COL_GROUP,
     LEVELS,
@@ -36,7 +43,6 @@ from .row_kinds import (
     own_row_group,
     total_as_heading,
     total_word,
-    word_heading,
 )
 from .rowdata import RowData
 from .state import ReadState, SheetState
@@ -71,18 +77,29 @@ def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
     kinds: dict[int, str] = {}
     heads: dict[int, Head] = {}
     totals_by_label: set[int] = set()
-    worded = {rd.row for rd in data if (rd.voce or rd.groups or rd.code) and total_word(rd)}
-    plain = [rd for rd in data if rd.has_values and rd.row not in worded
-             and not word_heading(rd) and (not rd.formulas or aggregate_rows(rd, table)
-                                            is None)]
+    worded, plain = _worded_and_plain(data, table)
     profile = LineProfile.of(plain)
     for i, rd in enumerate(data):
-        stated = stated_rows.get(rd.row)
+        stated = stated_rows.get(rd.row) if stated_rows else None
         if stated:
             kinds[rd.row] = stated.split()[0]
             if kinds[rd.row] == ROW_HEADING:
                 parts = stated.split()
                 heads[rd.row] = make_head(rd, parts[1] if len(parts) > 1 else None)
+            continue
+        voce = rd.voce
+        if rd.has_values and voce and not rd.bold and not rd.formulas and not flat_cols \
+                and rd.row not in worded:  # the usual line: what the steps below decide
+            if (voce[0] in _PART_FIRST or voce[0].isspace()) and is_part_label(voce) and \
+                    _follows_line(kinds, data, i):
+                kinds[rd.row] = ROW_PART
+            elif heading_of(voce, False) is None and numbering_of(voce) is None:
+                kinds[rd.row] = ROW_LINE  # (no word, no numbering: no heading)
+            elif (h := heading_head(rd, profile, with_values=True)) is not None:
+                heads[rd.row] = h
+                kinds[rd.row] = ROW_HEADING
+            else:
+                kinds[rd.row] = ROW_LINE
             continue
         if rd.blank:
             continue
@@ -135,7 +152,7 @@ def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
             kinds[rd.row] = ROW_HEADING
         elif rd.has_values and rd.bold and profile.bold < 0.3:
             kinds[rd.row] = "forse"
-        elif _continues_line(data, i, kinds):
+        elif not rd.has_values and _continues_line(data, i, kinds):
             kinds[rd.row] = ROW_NOTE
         else:
             kinds[rd.row] = ROW_LINE
@@ -150,8 +167,28 @@ def infer_cost_rows(st: ReadState, sheet: SheetState, table: TableLayout,
           last_on_sheet)
 
 
+_PART_FIRST = "dD-–—•*("  # what a «di cui» label can start with, but spaces
+
+
+def _worded_and_plain(data: list[RowData], table: TableLayout
+                      ) -> tuple[set[int], list[RowData]]:
+    """The rows a total word labels, and the rows with amounts that read as lines (no total
+    word, no heading word, no formula adding up rows): the rows headings stand out from."""
+    worded: set[int] = set()
+    plain: list[RowData] = []
+    for rd in data:
+        voce = rd.voce
+        if (voce and is_total_label(voce)) or ((rd.groups or rd.code) and total_word(rd)):
+            worded.add(rd.row)
+        elif rd.has_values and heading_of(voce or rd.label, rd.bold) is None and (
+                not rd.formulas or aggregate_rows(rd, table) is None):
+            plain.append(rd)
+    return worded, plain
+
+
 def _next_line(data: list[RowData], i: int, kinds: dict[int, str]) -> RowData | None:
-    for nxt in data[i + 1:]:
+    for j in range(i + 1, len(data)):
+        nxt = data[j]
         if kinds.get(nxt.row) in (ROW_LINE, "forse"):
             return nxt
     return None
@@ -159,7 +196,8 @@ def _next_line(data: list[RowData], i: int, kinds: dict[int, str]) -> RowData | 
 
 def _lines_follow(data: list[RowData], i: int) -> bool:
     """The next row with a text holds amounts, or is another heading-like row."""
-    for nxt in data[i + 1:]:
+    for j in range(i + 1, len(data)):
+        nxt = data[j]
         if nxt.blank:
             continue
         return bool(nxt.voce or nxt.label)
@@ -168,8 +206,8 @@ def _lines_follow(data: list[RowData], i: int) -> bool:
 
 def _follows_line(kinds: dict[int, str], data: list[RowData], i: int) -> bool:
     """The nearest row above with a role is a line (or another «di cui» of it)."""
-    for prev in reversed(data[:i]):
-        kind = kinds.get(prev.row)
+    for j in range(i - 1, -1, -1):
+        kind = kinds.get(data[j].row)
         if kind is not None:
             return kind in (ROW_LINE, ROW_PART, "forse")
     return False
@@ -195,9 +233,24 @@ def _walk(st: ReadState, sheet: SheetState, table: TableLayout, data: list[RowDa
     reopened: GroupRef | None = None
     inner: list[GroupRef] = []  # headings in the voce column under the group columns
     inner_of: tuple[GroupRef, ...] = ()  # the group columns' path they stand under
+    stack_path = tuple(sheet.stack)  # the open groups, as a path (kept as they change)
+    year_items = list(ykeys.items())
+    add_line = st.add_line
+    add_seq, add_role = table_lines.append, roles.append
+    texts: dict[int, str] = {}  # id(group) -> its text as _reopened compares it
     for i, rd in enumerate(data):
         kind = kinds.get(rd.row)
         if kind is None:
+            continue
+        if kind == ROW_LINE and flat is None:  # the usual row first: a line
+            values = rd.values
+            by_year = {}
+            for c, k in year_items:
+                v = values.get(c)
+                if v is not None:
+                    by_year[k] = v
+            add_seq(add_line(table, rd.row, by_year, stack_path))
+            add_role(RowRole(rd.row, ROW_LINE, rd.voce, stack_path))
             continue
         if kind in (ROW_IGNORE, ROW_NOTE, ROW_PART):
             roles.append(RowRole(rd.row, kind, label=rd.label))
@@ -221,9 +274,9 @@ def _walk(st: ReadState, sheet: SheetState, table: TableLayout, data: list[RowDa
                                      group=group))
                 continue
         else:
-            path = tuple(sheet.stack)
+            path = stack_path
         if kind == ROW_HEADING and flat is None and rd.row in heads:
-            again = _reopened(heads[rd.row], sheet.stack)
+            again = _reopened(heads[rd.row], sheet.stack, texts)
             if again is not None:  # the name of an open group, under its lines: its total
                 if not rd.has_values:
                     roles.append(RowRole(rd.row, ROW_IGNORE, label=rd.label))
@@ -245,12 +298,13 @@ def _walk(st: ReadState, sheet: SheetState, table: TableLayout, data: list[RowDa
                 continue
             group = _group_of(head, table.sheet, voce_col)
             sheet.open(group, table.index)
-            role = RowRole(rd.row, ROW_HEADING, label=rd.label, path=tuple(sheet.stack),
+            stack_path = tuple(sheet.stack)
+            role = RowRole(rd.row, ROW_HEADING, label=rd.label, path=stack_path,
                            group=group)
             roles.append(role)
             if rd.has_values:
                 totals.append(TotalRow(rd, rd.label, group.level, None, group, None,
-                                     tuple(sheet.stack), len(st.lines), len(table_lines),
+                                     stack_path, len(st.lines), len(table_lines),
                                      role))
             continue
         if kind == "forse":
@@ -301,10 +355,16 @@ def _just_opened(roles: list[RowRole]) -> GroupRef | None:
     return None
 
 
-def _reopened(head: Head, stack: list[GroupRef]) -> GroupRef | None:
-    """The open group a heading repeats (the same text), if any."""
+def _reopened(head: Head, stack: list[GroupRef], texts: dict[int, str] | None = None
+              ) -> GroupRef | None:
+    """The open group a heading repeats (the same text), if any. ``texts``: the groups'
+    texts as compared (by id), kept between calls."""
     text = normalise_label(head.text)
     for g in stack:
-        if normalise_label(g.text) == text:
+        if texts is None:
+            other = normalise_label(g.text)
+        elif (other := texts.get(id(g))) is None:
+            other = texts[id(g)] = normalise_label(g.text)
+        if other == text:
             return g
     return None

@@ -17,6 +17,16 @@ AMOUNT_TEXT = re.compile(r"€\s*[-\d]|\d\s*€|^\s*[-+(]?\d{1,3}(\.\d{3})+(,\d+
                          r"|^\s*-?\d+,\d{2}\s*$")
 
 
+def is_amount_text(text: str) -> bool:
+    """``AMOUNT_TEXT`` is in ``text``: first what it needs, a «€» or a figure or sign (after
+    spaces) at the start; the pattern only then."""
+    if "€" not in text:
+        first = text[:1]
+        if not first or not (first.isdecimal() or first in "-+(" or first.isspace()):
+            return False
+    return AMOUNT_TEXT.search(text) is not None
+
+
 _UNIT_ONLY = re.compile(r"^\(?\s*((importi|valori) )?(in )?(€|euro|eur)\s*\)?$", re.IGNORECASE)
 
 
@@ -36,6 +46,8 @@ def header_columns(cells: dict[int, Cell], resolve) -> set[int] | None:
         return None
     if len(cells) == 1:
         return set(cells) if header_candidate(cells, resolve) is not None else None
+    if _data_row(cells):
+        return None
     texts = 0
     years: list[float] = []
     data = False  # a cell only data holds: then the whole row is no header
@@ -43,7 +55,7 @@ def header_columns(cells: dict[int, Cell], resolve) -> set[int] | None:
         v = cell.value
         tv = type(v)
         if tv is str:
-            if AMOUNT_TEXT.search(v):
+            if is_amount_text(v):
                 data = True
             else:
                 texts += 1  # a header's words ...
@@ -94,13 +106,30 @@ def header_columns(cells: dict[int, Cell], resolve) -> set[int] | None:
     return out or None
 
 
+def _data_row(cells: dict[int, Cell]) -> bool:
+    """By the types of its cells alone: a row with a number that is no year and at most one
+    text or year (a label and its amounts), which no header is."""
+    texts = 0
+    number = False
+    for cell in cells.values():
+        tv = type(cell.value)
+        if tv is str:
+            texts += 1
+        elif tv is float or tv is int:
+            if 1980.0 <= cell.value <= 2199.0 and _is_year_number(cell):
+                texts += 1
+            else:
+                number = True
+    return number and texts < 2
+
+
 def _data_cell(cell: Cell) -> bool:
     v = cell.value
     if isinstance(v, bool):
         return True
     if isinstance(v, (int, float)):
         return not _is_year_number(cell)
-    return isinstance(v, str) and bool(AMOUNT_TEXT.search(v))
+    return isinstance(v, str) and is_amount_text(v)
 
 
 def header_candidate(cells: dict[int, Cell], resolve) -> dict[int, HeaderMeaning] | None:
@@ -122,7 +151,7 @@ def header_candidate(cells: dict[int, Cell], resolve) -> dict[int, HeaderMeaning
             return None
         if isinstance(v, (int, float)) and not _is_year_number(cell):
             return None
-        if isinstance(v, str) and AMOUNT_TEXT.search(v):
+        if isinstance(v, str) and is_amount_text(v):
             return None
     meanings: dict[int, HeaderMeaning] = {}
     amounts = channels = year_numbers = known_texts = 0
@@ -255,7 +284,11 @@ class Band:
 def find_bands(sheet: SheetGrid, resolve) -> list[Band]:
     """Header bands of a sheet, top to bottom."""
     candidates: list[tuple[int, set[int]]] = []
-    for r, cells in sheet.iter_rows():
+    rows_of = sheet.rows
+    for r in sorted(rows_of):
+        cells = rows_of[r]
+        if len(cells) > 1 and _data_row(cells):
+            continue  # (what header_columns says first of such a row, without the call)
         cols = header_columns(cells, resolve)
         if cols is not None and (len(cols) > 1 or _labels_left_below(sheet, r, min(cols))):
             candidates.append((r, cols))
@@ -305,7 +338,7 @@ def _amount_like(cell: Cell) -> bool:
         return False
     if isinstance(v, (int, float)):
         return True
-    return isinstance(v, str) and (bool(AMOUNT_TEXT.search(v)) or v.strip() in ("-", "€ -"))
+    return isinstance(v, str) and (is_amount_text(v) or v.strip() in ("-", "€ -"))
 
 
 def _spread(cols: set[int]) -> set[int]:

@@ -37,17 +37,32 @@ class LineProfile:
         if not rows:
             return cls()
         n = len(rows)
-        depths = Counter((numbering_of(r.voce).depth if numbering_of(r.voce) else None)
-                         for r in rows)
-        depth, count = depths.most_common(1)[0]
+        depths: dict[int | None, int] = {}
+        indents: dict[int, int] = {}
+        outlines: dict[int, int] = {}
+        bold = caps = fill = 0
+        for r in rows:  # one pass; ties go to the value met first, as Counter's
+            num = numbering_of(r.voce)
+            d = num.depth if num else None
+            depths[d] = depths.get(d, 0) + 1
+            indents[r.indent] = indents.get(r.indent, 0) + 1
+            outlines[r.outline] = outlines.get(r.outline, 0) + 1
+            bold += r.bold
+            caps += r.caps
+            fill += r.fill
+        depth, count = max(depths.items(), key=_count)
         return cls(
-            indent=Counter(r.indent for r in rows).most_common(1)[0][0],
-            outline=Counter(r.outline for r in rows).most_common(1)[0][0],
-            bold=sum(r.bold for r in rows) / n,
-            caps=sum(r.caps for r in rows) / n,
-            fill=sum(r.fill for r in rows) / n,
+            indent=max(indents.items(), key=_count)[0],
+            outline=max(outlines.items(), key=_count)[0],
+            bold=bold / n,
+            caps=caps / n,
+            fill=fill / n,
             depth=depth if depth is not None and count * 2 > n and count >= 3 else None,
         )
+
+
+def _count(item: tuple) -> int:
+    return item[1]
 
 
 @dataclass(slots=True)
@@ -74,7 +89,7 @@ def heading_head(rd: RowData, profile: LineProfile, *, with_values: bool) -> Hea
     text = rd.voce or rd.label
     if not text:
         return None
-    word = heading_of(text, bold=rd.bold)
+    word = heading_of(text, rd.bold)  # (positional: one cache key)
     num = numbering_of(text)
     emphasis = (2 if rd.bold else 0) + (1 if rd.caps else 0)
     strong = word is not None or (num is not None and (profile.depth is None

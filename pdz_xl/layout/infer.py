@@ -154,6 +154,9 @@ def infer_layout(grid: WorkbookGrid, catalog: Catalog, config: LayoutConfig,
         if first is not None:
             _title_groups(sheet, first.header_rows[0], ss)
         prev: TableLayout | None = None
+        last_cost = next((x for x in reversed(sl.tables) if x.kind == KIND_COST), None)
+        stated_rows = {r: v for (s, r), v in config.row_roles.items()
+                       if s == sl.name.casefold()}
         for t in sl.tables:
             if t.kind != KIND_COST:
                 continue
@@ -168,8 +171,6 @@ def infer_layout(grid: WorkbookGrid, catalog: Catalog, config: LayoutConfig,
             data = read_rows(sheet, _without_header_copies(sheet, t, rows), t.columns,
                              amounts)
             rt.rows[id(t)] = data
-            stated_rows = {r: v for (s, r), v in config.row_roles.items()
-                           if s == sl.name.casefold()}
             if t.shape == "lunga":
                 rt.long_lines[id(t)] = infer_long_rows(rt.state, ss, t, data, resolve)
             else:
@@ -181,7 +182,7 @@ def infer_layout(grid: WorkbookGrid, catalog: Catalog, config: LayoutConfig,
                 infer_cost_rows(rt.state, ss, t, data, stated_rows, hint,
                                 config.table_value(config.table_totals, sl.name,
                                                    t.header_row, t.first_col),
-                                t is [x for x in sl.tables if x.kind == KIND_COST][-1])
+                                t is last_cost)
             prev = t
     for t in layout.tables():
         if t.kind == KIND_COST:

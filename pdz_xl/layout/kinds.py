@@ -52,8 +52,9 @@ def cross_sheet_share(sheet: SheetGrid, rows: list[int], cols: list[int]) -> tup
     """Share of the amount cells that are formulas reading other sheets, and which."""
     total = cross = 0
     sheets: set[str] = set()
+    sheet_rows = sheet.rows
     for r in rows[:300]:
-        cells = sheet.rows.get(r)
+        cells = sheet_rows.get(r)
         if not cells:
             continue
         for c in cols:
@@ -85,12 +86,12 @@ def classify(sheet: SheetGrid, rows: list[int], columns: dict[int, ColumnRole], 
     if long_shape:
         return KIND_COST, "una riga per voce e canale (tabella lunga)", True
     share, others = cross_sheet_share(sheet, rows, values)
-    label_col = label_column(columns)
-    labels = [(r, t) for r, t in row_labels(sheet, rows, label_col) if not is_total_label(t)]
     if COL_CHANNEL in roles and not has_triennio and share < 0.5:
         return KIND_COST, "colonne dei canali di finanziamento", False
     if COL_GROUP in roles and COL_VOCE in roles:
         return KIND_COST, "colonne dei gruppi e della voce", False
+    label_col = label_column(columns)
+    labels = [(r, t) for r, t in row_labels(sheet, rows, label_col) if not is_total_label(t)]
     channel_like = sum(1 for _, t in labels if resolve(t)[0])
     mostly_channels = bool(labels) and channel_like * 2 > len(labels)
     if mostly_channels and not _has_azioni(labels):

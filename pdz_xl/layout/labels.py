@@ -30,7 +30,11 @@ _PART_RE = re.compile(r"^[\s\-–—•*(]*(di cui|dei quali|delle quali|di ques
 def is_part_label(text: str) -> bool:
     """``di cui ...``, ``- di cui quota FNPS``, ``(dei quali ...)``: a part of the line
     above, already in its amount."""
-    return bool(_PART_RE.match(str(text)))
+    text = str(text)
+    first = text[:1]
+    if not first or (first not in "dD-–—•*(" and not first.isspace()):
+        return False  # (what the pattern can start with, checked before matching it)
+    return bool(_PART_RE.match(text))
 
 
 def is_note_text(text: str) -> bool:
@@ -91,6 +95,10 @@ def total_level(text: str) -> str | None:
     return None
 
 
+_HEADING_FIRST = "aAoOsS\u017f"  # what «azione», «obiettivo», «area», «servizio» start with
+# (ignoring case, «s» matches the long s too)
+
+
 @lru_cache(maxsize=65536)
 def heading_of(text: str, bold: bool = False) -> Heading | None:
     """A heading named by its word (``Azione 3: ...``, ``OBIETTIVO 1: ...``, ``AREA ...``,
@@ -100,6 +108,9 @@ def heading_of(text: str, bold: bool = False) -> Heading | None:
     t = str(text).strip()
     if not t:
         return None
+    first = t[0]
+    if first not in _HEADING_FIRST and not first.isdecimal():
+        return None  # (no pattern below can match: checked before matching them)
     m = _AZIONE_RE.match(t)
     if m:
         return Heading("azione", int(m.group(1)), m.group(2).strip() or t, t)
@@ -135,7 +146,11 @@ class Numbering:
 @lru_cache(maxsize=65536)
 def numbering_of(text: str) -> Numbering | None:
     """The numbering at the start of a label, if any («5 per mille» is not numbered)."""
-    m = _NUMBERING_RE.match(str(text))
+    text = str(text)
+    first = text[:1]
+    if not first or not (first.isdecimal() or first.isspace()):
+        return None  # (the pattern starts with a digit, after any spaces)
+    m = _NUMBERING_RE.match(text)
     if not m:
         return None
     parts = tuple(int(p) for p in m.group(1).split("."))

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..grid import SheetGrid
-from .headers import AMOUNT_TEXT, Band, band_meanings, find_bands
+from .headers import Band, band_meanings, find_bands, is_amount_text
 from .model import COL_CHANNEL_NAME, COL_UNKNOWN, COL_YEAR_NAME
 from .vocabulary import UNKNOWN, HeaderMeaning, header_meaning
 
@@ -83,11 +83,16 @@ def _blank_column_between(sheet: SheetGrid, body: list[int], a: int, b: int) -> 
 def _texty(sheet: SheetGrid, body: list[int], col: int) -> bool:
     """Most non-empty body cells of the column are text that is not an amount."""
     text = num = 0
+    rows = sheet.rows
     for r in body[:300]:
-        cell = sheet.get(r, col)
-        if cell is None or cell.value is None:
+        cells = rows.get(r)
+        cell = cells.get(col) if cells else None
+        if cell is None:
             continue
-        if isinstance(cell.value, str) and not AMOUNT_TEXT.search(cell.value):
+        v = cell.value
+        if v is None:
+            continue
+        if isinstance(v, str) and not is_amount_text(v):
             text += 1
         else:
             num += 1
@@ -184,7 +189,8 @@ def find_regions(sheet: SheetGrid, resolve, stated: dict | None = None) -> list[
     ends: dict[tuple[int, int], int] = {}
     for i, band in enumerate(bands):
         bottom = band.rows[-1]
-        nxt = next((b.rows[0] for b in bands[i + 1:] if b.rows[0] > bottom), max_row + 1)
+        nxt = next((bands[j].rows[0] for j in range(i + 1, len(bands))
+                    if bands[j].rows[0] > bottom), max_row + 1)
         sample = [r for r in range(bottom + 1, min(nxt, bottom + 400)) if r in sheet.rows]
         spans = band.spec.get("cols")
         segs = [spans] if spans else _segments(band, sheet, sample)
@@ -283,12 +289,17 @@ def _take_label_columns(reg: Region, all_regions: list[Region]) -> None:
         if other is not reg and set(other.header_rows) & set(reg.header_rows) \
                 and other.last_col < reg.first_col:
             limit = max(limit, other.last_col + 1)
-    own = range(reg.first_col, reg.last_col + 1)
-    filled = [r for r in reg.body_rows()[:300]
-              if any(c in own for c in reg.sheet.rows.get(r, {}))]
+    lo, hi = reg.first_col, reg.last_col
+    body = reg.body_rows()[:300]
+    sheet_rows = reg.sheet.rows
+    last_filled = None
+    for r in reversed(body):
+        if any(lo <= c <= hi for c in sheet_rows[r]):
+            last_filled = r
+            break
     # the rows of the table: from its first to its last row with content in its columns
     # (headings written on rows of their own, left of the amounts, lie between them)
-    rows = [r for r in reg.body_rows()[:300] if filled and r <= filled[-1]]
+    rows = [r for r in body if r <= last_filled] if last_filled is not None else []
     col = reg.first_col - 1
     gap = 0
     while col >= limit:

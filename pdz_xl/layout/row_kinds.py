@@ -25,14 +25,10 @@ def note_row(rd: RowData, profile: LineProfile) -> bool:
 def total_word(rd: RowData) -> bool:
     if rd.voce and is_total_label(rd.voce):
         return True
-    return any(t and is_total_label(t) for t in rd.groups.values()) or \
-        bool(rd.code and is_total_label(rd.code))
-
-
-def word_heading(rd: RowData) -> bool:
-    from .labels import heading_of
-
-    return heading_of(rd.voce or rd.label, bold=rd.bold) is not None
+    for t in rd.groups.values():
+        if t and is_total_label(t):
+            return True
+    return bool(rd.code and is_total_label(rd.code))
 
 
 def aggregate_rows(rd: RowData, table: TableLayout) -> set[int] | None:
@@ -64,7 +60,8 @@ def heads_following(data: list[RowData], i: int, ykeys: dict[int, int]) -> bool:
         return False
     sums = dict.fromkeys(stated, 0)
     n = 0
-    for nxt in data[i + 1:]:
+    for j in range(i + 1, len(data)):
+        nxt = data[j]
         if nxt.blank:
             continue
         if nxt.bold or (nxt.voce and is_total_label(nxt.voce)):
@@ -84,9 +81,10 @@ def total_as_heading(rd: RowData, data: list[RowData], i: int, kinds: dict[int, 
     subject = re.sub(r"^\s*(totale|tot\.?|subtotale)\s+(budget\s+|costi\s+)?", "", label,
                      flags=re.I)
     word = heading_of(subject, bold=True) if subject != label else None
-    if word is None or not rd.has_values or _sums_lines_above(rd, data, i, kinds):
+    if word is None or not rd.has_values:
         return None
-    for prev in reversed(data[:i]):  # a heading of that level since the last line?
+    for j in range(i - 1, -1, -1):  # a heading of that level since the last line?
+        prev = data[j]
         kind = kinds.get(prev.row)
         if kind in (ROW_LINE, "forse", ROW_TOTAL):
             break
@@ -94,7 +92,8 @@ def total_as_heading(rd: RowData, data: list[RowData], i: int, kinds: dict[int, 
             h = heading_of(prev.voce or prev.label, bold=True)
             if h is not None and h.level == word.level:
                 return None
-    for nxt in data[i + 1:]:  # what follows: its lines, or a group of that level?
+    for j in range(i + 1, len(data)):  # what follows: its lines, or a group of that level?
+        nxt = data[j]
         if nxt.blank or is_note_text(nxt.voce or nxt.label):
             continue
         if total_word(nxt):
@@ -106,6 +105,8 @@ def total_as_heading(rd: RowData, data: list[RowData], i: int, kinds: dict[int, 
             break  # lines of its group follow
     else:
         return None
+    if _sums_lines_above(rd, data, i, kinds):  # (the costliest check last)
+        return None
     return make_head(rd.__class__(row=rd.row, voce=subject, bold=rd.bold, caps=rd.caps,
                                   has_values=True), word.level)
 
@@ -114,19 +115,24 @@ def _sums_lines_above(rd: RowData, data: list[RowData], i: int, kinds: dict[int,
                      ) -> bool:
     """The row's amounts are exactly the sum of the lines since the previous total: it
     closes them (a total under its lines), it does not head what follows."""
-    sums: dict[int, int] = {}
+    stated = {c: v for c, v in rd.values.items() if v is not None}
+    if not stated:
+        return False
+    sums = dict.fromkeys(stated, 0)  # (only the columns the row states are compared)
     seen = False
-    for prev in reversed(data[:i]):
+    for j in range(i - 1, -1, -1):
+        prev = data[j]
         kind = kinds.get(prev.row)
         if kind == ROW_TOTAL:
             break
         if kind in (ROW_LINE, "forse"):
             seen = True
-            for c, v in prev.values.items():
+            values = prev.values
+            for c in stated:
+                v = values.get(c)
                 if v is not None:
-                    sums[c] = sums.get(c, 0) + v
-    stated = {c: v for c, v in rd.values.items() if v is not None}
-    return seen and bool(stated) and all(sums.get(c, 0) == v for c, v in stated.items())
+                    sums[c] += v
+    return seen and all(sums[c] == v for c, v in stated.items())
 
 
 def own_row_group(rd: RowData, data: list[RowData], i: int) -> bool:

@@ -101,14 +101,15 @@ def read_rows(sheet: SheetGrid, rows: list[int], roles: dict[int, ColumnRole],
     out: list[RowData] = []
     rows_of = sheet.rows
     read = amounts.read
-    unit = sheet.cents_per_unit  # cents per unit written: 100 (euro), 100_000 (thousands)
+    unit = float(sheet.cents_per_unit)  # cents per unit written: 100 (euro), 100_000 (thousands)
     for r in rows:
         cells = rows_of.get(r)
         if not cells:
-            out.append(RowData(row=r))
+            out.append(RowData(r))
             continue
         values: dict[int, int | None] = {}
         formulas: dict[int, str] = {}
+        has_values = False
         for c in value_cols:
             cell = cells.get(c)
             if cell is None:
@@ -116,56 +117,60 @@ def read_rows(sheet: SheetGrid, rows: list[int], roles: dict[int, ColumnRole],
             v = cell.value
             if type(v) is float:
                 scaled = v * unit
-                nearest = round(scaled) if abs(scaled) < 1e13 else 0.5  # (NaN, inf: read)
-                if abs(scaled - nearest) < 1e-6:
-                    values[c] = int(nearest)
-                else:
-                    values[c] = read(sheet, r, c)
-            else:
-                values[c] = read(sheet, r, c)
+                if -1e13 < scaled < 1e13:  # (False for NaN and the infinities: read)
+                    nearest = round(scaled)
+                    if -1e-6 < scaled - nearest < 1e-6:
+                        values[c] = nearest
+                        has_values = True
+                        if cell.formula:
+                            formulas[c] = cell.formula
+                        continue
+            got = values[c] = read(sheet, r, c)
+            if got is not None:
+                has_values = True
             if cell.formula:
                 formulas[c] = cell.formula
-        rd = RowData(row=r, values=values, formulas=formulas,
-                     has_values=any(v is not None for v in values.values()),
-                     hidden=r in hidden_rows, outline=outline.get(r, 0) if outline else 0)
-        out.append(rd)
+        voce = ""
+        voce_cell = None
+        bold = caps = fill = italic = False
+        indent = 0
         vc = cells.get(voce_col) if voce_col else None
         if vc is not None:
-            voce = rd.voce = _text(vc)
-            rd.voce_cell = vc
+            voce_cell = vc
+            raw = vc.value
+            voce = raw.strip() if type(raw) is str else _text(vc)
             if voce:
-                rd.bold = vc.bold
+                bold = vc.bold
                 indent = vc.indent
-                if not indent and voce is not vc.value and isinstance(vc.value, str):
-                    raw = vc.value
+                if not indent and voce is not raw and isinstance(raw, str):
                     indent = (len(raw) - len(raw.lstrip(" "))) // 2
-                rd.indent = indent
-                rd.caps = is_caps(voce)
-                rd.fill = vc.fill
-                rd.italic = vc.italic
-        if group_cols:
-            groups = rd.groups = {}
-            for c in group_cols:
-                gc = cells.get(c)
-                t = _text(gc)
-                groups[c] = t
-                if t and not rd.voce and gc is not None:
-                    rd.bold = rd.bold or gc.bold
-                    rd.caps = is_caps(t)
+                caps = is_caps(voce)
+                fill = vc.fill
+                italic = vc.italic
+        groups: dict[int, str] = {}
+        for c in group_cols:
+            gc = cells.get(c)
+            t = _text(gc)
+            groups[c] = t
+            if t and not voce and gc is not None:
+                bold = bold or gc.bold
+                caps = is_caps(t)
+        code = ""
         for c in code_cols:
             code = _text(cells.get(c))
             if code:
-                rd.code = code
-                if rd.voce and not rd.has_values and _LEVEL_CODE.match(code):
-                    rd.voce = f"{code} {rd.voce}"  # «OB.2» beside its title: the heading
+                if voce and not has_values and _LEVEL_CODE.match(code):
+                    voce = f"{code} {voce}"  # «OB.2» beside its title: the heading
                 break
-        if chan_col is not None:
-            rd.channel_name = _text(cells.get(chan_col))
-        if year_col is not None:
-            rd.year_name = _year_of(cells.get(year_col))
-        if not rd.voce and not any(rd.groups.values()):
+        channel_name = _text(cells.get(chan_col)) if chan_col is not None else ""
+        year_name = _year_of(cells.get(year_col)) if year_col is not None else None
+        if not voce and not any(groups.values()):
             first = next((cells[c] for c in sorted(cells)
                           if isinstance(cells[c].value, str) and cells[c].value.strip()), None)
             if first is not None:
-                rd.bold = first.bold
+                bold = first.bold
+        # (the fields in their order: one record per row, built once)
+        out.append(RowData(r, voce, voce_cell, groups, code, channel_name, year_name, values,
+                           formulas, bold, indent, outline.get(r, 0) if outline else 0,
+                           r in hidden_rows, caps, fill, italic, has_values))
     return out

@@ -56,15 +56,15 @@ def split_revenue_section(sheet: SheetGrid, t: TableLayout, resolve) -> TableLay
     if col is None:
         return None
     values = [c for c, r in t.columns.items() if r.is_value]
+    sheet_rows = sheet.rows
     for r in range(t.first_row + 1, t.last_row + 1):
-        cells = sheet.rows.get(r)
+        cells = sheet_rows.get(r)
         if not cells:
             continue
         cell = cells.get(col)
         text = cell.value if cell is not None else None
-        if not isinstance(text, str) or not is_revenue_title(text):
-            continue
-        if any(c in cells and cells[c].value not in (None, "") for c in values):
+        if not isinstance(text, str) or _has_amount(cells, values) or \
+                not is_revenue_title(text):
             continue
         labels = _labels_below(sheet, r, t.last_row, col)
         items = [x for x in labels if not is_total_label(x)]
@@ -84,6 +84,15 @@ def split_revenue_section(sheet: SheetGrid, t: TableLayout, resolve) -> TableLay
             t.last_row -= 1
         return section
     return None
+
+
+def _has_amount(cells: dict, values: list[int]) -> bool:
+    """Any of the value columns filled on the row (a title row has none)."""
+    for c in values:
+        cell = cells.get(c)
+        if cell is not None and cell.value not in (None, ""):
+            return True
+    return False
 
 
 def _labels_below(sheet: SheetGrid, start: int, end: int, col: int) -> list[str]:

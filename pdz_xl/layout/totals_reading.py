@@ -3,7 +3,7 @@ more totals reconcile wins; totals that reconcile in neither stay as written (sl
 
 from __future__ import annotations
 
-from collections import ChainMap
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from ..channels.catalog import normalise_label
@@ -98,20 +98,21 @@ def reconciles_below(st: ReadState, rd: RowData, path: tuple[GroupRef, ...],
 
 
 def _coverage(st: ReadState, t: TotalRow, scope: str, position: str, table_lines: list[int],
-              totals: list[TotalRow]) -> list[int] | None:
+              totals: list[TotalRow]) -> list[int] | range | None:
     """The lines a total closes for a scope and a position, or None when not applicable."""
     if position == "sotto":
         if scope in LEVELS:
             g = next((g for g in reversed(t.stack) if g.level == scope), None)
             if g is None:
                 return None
-            return [s for s in st.group_lines(g) if s < t.seq_at]
+            members = st.group_lines(g)  # in the order read: the lines before it first
+            return members[:bisect_left(members, t.seq_at)]
         if scope == "table":  # since the previous total of the whole table (sections)
             start = max((o.table_at for o in totals if o.rd.row < t.rd.row
                          and o.own is None and o.scope not in LEVELS and o.scope != "grand"),
                         default=0)
             return table_lines[start:t.table_at]
-        return list(range(t.seq_at))
+        return range(t.seq_at)  # every line before it (a list only if chosen)
     # above: the lines after it, up to the next total of the same or an outer scope
     end = len(table_lines)
     outer = LEVELS.index(scope) if scope in LEVELS else -1
@@ -126,17 +127,36 @@ def _coverage(st: ReadState, t: TotalRow, scope: str, position: str, table_lines
     return table_lines[t.table_at:end]
 
 
-def _formula_lines(st: ReadState, t: TotalRow, row_to_seq: ChainMap,
+def _formula_parts(t: TotalRow, row_to_seq: tuple[dict[int, int], dict[int, int]]
+                   ) -> tuple[set[int], list[int]] | None:
+    """A total's formula rows split once: the lines of the line rows it adds up (the
+    table's line rows first, then the sheet's), and the other rows (totals, perhaps)."""
+    if t.formula_rows is None:
+        return None
+    own, sheet_rows = row_to_seq
+    lines: set[int] = set()
+    rest: list[int] = []
+    for r in t.formula_rows:
+        seq = own.get(r)
+        if seq is None:
+            seq = sheet_rows.get(r)
+        if seq is not None:
+            lines.add(seq)
+        else:
+            rest.append(r)
+    return lines, rest
+
+
+def _formula_lines(st: ReadState, parts: tuple[set[int], list[int]] | None,
                    resolved: dict[int, list[int]], sheet: str) -> set[int] | None:
     """The lines a total's formula adds up: line rows, and the lines of the totals it
     sums (of this table, or of an earlier table of the sheet)."""
-    if t.formula_rows is None:
+    if parts is None:
         return None
-    out: set[int] = set()
-    for r in t.formula_rows:
-        if r in row_to_seq:
-            out.add(row_to_seq[r])
-        elif r in resolved:
+    lines, rest = parts
+    out = set(lines)
+    for r in rest:
+        if r in resolved:
             out.update(resolved[r])
         elif (sheet, r) in st.total_lines:
             out.update(st.total_lines[(sheet, r)])
@@ -151,10 +171,11 @@ def resolve_totals(st: ReadState, table: TableLayout, totals: list[TotalRow],
     if not totals:
         table.totals = "sotto"
         return
-    row_to_seq = ChainMap({st.lines[s].row: s for s in table_lines},
-                          st.sheet_rows.get(table.sheet, {}))
+    recs = st.lines
+    row_to_seq = ({recs[s].row: s for s in table_lines}, st.sheet_rows.get(table.sheet, {}))
     first_content = next((r.row for r in table.rows if r.role in (ROW_LINE, ROW_TOTAL)), None)
     follows = _what_follows(table.rows)
+    parts = {id(t): _formula_parts(t, row_to_seq) for t in totals}
     scores: dict[str, tuple[int, int]] = {}
     choices: dict[str, dict[int, tuple[str, list[int]]]] = {}
     for position in ("sotto", "sopra"):
@@ -170,7 +191,7 @@ def resolve_totals(st: ReadState, table: TableLayout, totals: list[TotalRow],
                 chosen[t.rd.row] = (t.own.level, lines)
                 resolved[t.rd.row] = lines
                 continue
-            formula = _formula_lines(st, t, row_to_seq, resolved, table.sheet)
+            formula = _formula_lines(st, parts[id(t)], resolved, table.sheet)
             scope, lines, good = _best_scope(st, t, position, table_lines, totals, formula,
                                              ykeys, closed,
                                              follows.get(t.rd.row) if position == "sotto"
@@ -217,6 +238,8 @@ def resolve_totals(st: ReadState, table: TableLayout, totals: list[TotalRow],
         table.decisions.append(Decision(f"totali {table.anchor}", position, sure, why, alts))
     for t in totals:
         scope, lines = choices[position][t.rd.row]
+        if isinstance(lines, range):
+            lines = list(lines)
         st.total_lines[(table.sheet, t.rd.row)] = lines
         role = t.role
         assert role is not None
@@ -273,6 +296,15 @@ def _closes(t: TotalRow, scope: str) -> tuple[str, int]:
     return scope, id(g) if g is not None else 0
 
 
+def _same_lines(lines: list[int] | range, formula: set[int]) -> bool:
+    """``set(lines) == formula``; a range of lines (all those before a total) is compared
+    by its bounds."""
+    if isinstance(lines, range):
+        return len(lines) == len(formula) and (
+            not formula or (min(formula) == lines[0] and max(formula) == lines[-1]))
+    return set(lines) == formula
+
+
 def _best_scope(st: ReadState, t: TotalRow, position: str, table_lines: list[int],
                 totals: list[TotalRow], formula: set[int] | None, ykeys: dict[int, int],
                 closed: set[tuple[str, int]] = frozenset(), after: str | None = None,
@@ -309,7 +341,7 @@ def _best_scope(st: ReadState, t: TotalRow, position: str, table_lines: list[int
                 else table_lines[t.table_at:], False)
     if formula is not None:
         for i, (scope, lines) in enumerate(options):
-            if set(lines) == formula:
+            if _same_lines(lines, formula):
                 scope, lines = _widest_ending(options, i, t, after, ends_at_end)
                 return scope, lines, _matches(st, stated, lines)
     for i, (scope, lines) in enumerate(options):
