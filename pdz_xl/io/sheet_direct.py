@@ -19,8 +19,9 @@ calamine might take for a date, an unknown error value.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from html import unescape
+from itertools import chain
 from typing import NamedTuple, Protocol
 
 from ..cells import col_index, col_letters
@@ -258,18 +259,34 @@ def _value(t: bytes, raw: bytes | None, strings: Sequence[str]) -> object:
 _COLS = {col_letters(c).encode(): c for c in range(1, 703)}  # A..ZZ
 
 
-def read_cells(rows: dict[int, dict[int, Cell]], body: bytes, table: dict[bytes, Style],
-               strings: Sequence[str], slow_cell: SlowCell, max_formulas: int) -> Extent:
-    """Fill ``rows`` from the sheetData body, or raise :class:`Unusual` (also past
-    ``max_formulas`` formulas: the usual reading refuses the sheet)."""
+_CHUNK = 1 << 20  # the cells are matched a megabyte of XML at a time (bounded memory)
+
+
+def read_cells(rows: dict[int, dict[int, Cell]], xml: bytes, start: int, end: int,
+               table: dict[bytes, Style], strings: Sequence[str], slow_cell: SlowCell,
+               max_formulas: int) -> Extent:
+    """Fill ``rows`` from the sheetData body (``xml[start:end]``), or raise
+    :class:`Unusual` (also past ``max_formulas`` formulas: the usual reading refuses
+    the sheet)."""
     try:
-        return _read_cells(rows, body, table, strings, slow_cell, max_formulas)
+        return _read_cells(rows, xml, start, end, table, strings, slow_cell, max_formulas)
     except (ValueError, IndexError, KeyError):
         raise Unusual from None
 
 
-def _read_cells(rows: dict[int, dict[int, Cell]], body: bytes, table: dict[bytes, Style],
-                strings: Sequence[str], slow_cell: SlowCell, max_formulas: int) -> Extent:
+def _chunks(xml: bytes, start: int, end: int) -> Iterator[list[tuple[bytes, ...]]]:
+    """The cell matches of ``xml[start:end]``, cut at row tags."""
+    findall = _CELL_RE.findall
+    while start < end:
+        cut = xml.find(b"<row ", start + _CHUNK, end) if start + _CHUNK < end else -1
+        cut = end if cut < 0 else cut
+        yield findall(xml, start, cut)
+        start = cut
+
+
+def _read_cells(rows: dict[int, dict[int, Cell]], xml: bytes, start: int, end: int,
+                table: dict[bytes, Style], strings: Sequence[str], slow_cell: SlowCell,
+                max_formulas: int) -> Extent:
     new = Cell.__new__
     cols = dict(_COLS)
     late_formulas: list[tuple[int, int, Style, object, str | None]] = []
@@ -278,16 +295,19 @@ def _read_cells(rows: dict[int, dict[int, Cell]], body: bytes, table: dict[bytes
     row = max_col = formulas = 0
     rownum_b = b""
     last_col = 0
-    cur: dict[int, Cell] | None = None
+    cur: dict[int, Cell] = {}
     str_type = b"s"
-    for letters, rownum, s, t, v, inner in _CELL_RE.findall(body):
+    for letters, rownum, s, t, v, inner in chain.from_iterable(_chunks(xml, start, end)):
         if rownum != rownum_b:
             r = int(rownum)  # (b"" for a tag that is no cell: ValueError)
             if r <= row or r > MAX_ROW or rownum[0] == 48:
                 raise Unusual
             if last_col > max_col:
                 max_col = last_col
-            row, rownum_b, last_col, cur = r, rownum, 0, None
+            if not cur and row:
+                del rows[row]  # (a row of empty cells has no entry)
+            row, rownum_b, last_col = r, rownum, 0
+            cur = rows[row] = {}
         try:
             col = cols[letters]
         except KeyError:
@@ -297,26 +317,30 @@ def _read_cells(rows: dict[int, dict[int, Cell]], body: bytes, table: dict[bytes
         if col <= last_col:
             raise Unusual
         last_col = col
-        formula = None
+        cell = new(Cell)
         if v:
             if not t:
-                value = float(v)
+                cell.value = float(v)
             elif t == str_type:
                 if v[0] == 45:
                     raise Unusual
                 value = strings[int(v)]
                 if not value:
                     continue
+                cell.value = value
             else:
                 value = _value(t, v, strings)
                 if value is None:
                     continue
+                cell.value = value
+            cell.formula = None
         elif inner:
             m = _INNER_RE.fullmatch(inner)
             if m is None:
                 raise Unusual
             f_part, raw = m.groups()
             value = _value(t, raw, strings)
+            formula = None
             if f_part is not None:
                 formulas += 1
                 if formulas > max_formulas:
@@ -331,22 +355,16 @@ def _read_cells(rows: dict[int, dict[int, Cell]], body: bytes, table: dict[bytes
                 if t == b"e":
                     late_errors.append((row, col, table[s], ErrorValue(raw.decode())))
                 continue
+            cell.value = value
+            cell.formula = formula
         else:
             if t == b"e":
                 raise Unusual  # (the usual error pass reads past a self-closing one)
             continue
-        fmt, bold, indent, italic, fill = table[s]
-        cell = new(Cell)
-        cell.value = value
-        cell.formula = formula
-        cell.number_format = fmt
-        cell.bold = bold
-        cell.indent = indent
-        cell.italic = italic
-        cell.fill = fill
-        if cur is None:
-            cur = rows[row] = {}
+        cell.number_format, cell.bold, cell.indent, cell.italic, cell.fill = table[s]
         cur[col] = cell
+    if not cur and row:
+        del rows[row]
     for row_, col, style, extra, formula in late_formulas:
         value = extra if isinstance(extra, ErrorValue) else None
         rows.setdefault(row_, {})[col] = Cell(value, formula, *style)

@@ -288,6 +288,12 @@ def _row_flags(sheet: SheetGrid, row: int, attrs: dict[bytes, bytes]) -> None:
 def _sheet_extras(sheet: SheetGrid, xml: bytes) -> bytes:
     """Hidden and outlined columns, merged ranges, hidden and outlined rows; returns
     the sheetData body."""
+    inner_start, inner_end = _sheet_extras_span(sheet, xml)
+    return xml[inner_start:inner_end]
+
+
+def _sheet_extras_span(sheet: SheetGrid, xml: bytes) -> tuple[int, int]:
+    """:func:`_sheet_extras`, giving where the sheetData body is instead of a copy."""
     start, inner_start, inner_end = _sheet_data_span(xml)
     for m in _COL_RE.finditer(xml, 0, start):
         a = _attrs(m.group(1))
@@ -306,13 +312,16 @@ def _sheet_extras(sheet: SheetGrid, xml: bytes) -> bytes:
                     sheet.collapsed_cols.add(c)
     for ref in _MERGE_RE.findall(xml, inner_end):
         sheet.merged.append(parse_range(ref.decode()))
-    body = xml[inner_start:inner_end]
-    for m in _FLAGGED_ROW_RE.finditer(body):
+    if xml.find(b'hidden="', inner_start, inner_end) < 0 \
+            and xml.find(b'outlineLevel="', inner_start, inner_end) < 0 \
+            and xml.find(b'collapsed="', inner_start, inner_end) < 0:
+        return inner_start, inner_end  # (no row says anything: cheaper than a search)
+    for m in _FLAGGED_ROW_RE.finditer(xml, inner_start, inner_end):
         a = _attrs(m.group(0))
         rn = _int(a.get(b"r"), 0)
         if rn:
             _row_flags(sheet, rn, a)
-    return body
+    return inner_start, inner_end
 
 
 _BAD_STRING_INDEX_RE = re.compile(rb't="s"[^>]*><v>(?![0-9]+</v>)')
@@ -793,6 +802,16 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None,
         zf.close()
 
 
+_DIMENSION_RE = re.compile(rb'<dimension ref="(?:[A-Z]+[0-9]+:)?([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _dimension_area(head: bytes) -> int:
+    """Rows x columns from A1 to the end of the sheet's ``<dimension>`` (0 without one):
+    what the sheet says of its size, a hint only."""
+    m = _DIMENSION_RE.search(head)
+    return int(m.group(2)) * col_index(m.group(1).decode()) if m else 0
+
+
 class _Direct:
     """Sheets read with values straight from the XML (:mod:`.sheet_direct`), when the
     styles and shared strings are plain enough for it. A sheet read so also stands for
@@ -815,11 +834,14 @@ class _Direct:
         for part in (head, tail):  # the cells must all be in sheetData
             if b"<c " in part or b"<c>" in part:
                 return None
+        if _dimension_area(head) > dense_limit:
+            return None  # (most probably too large for calamine: the usual reading says)
         sheet = SheetGrid(name=name, state=state)
         try:
-            body = _sheet_extras(sheet, xml)  # (its errors: raised in the usual order)
-            extent = sheet_direct.read_cells(sheet.rows, body, self.table, self.strings,
-                                             _slow_cell, max_formulas)
+            inner_start, inner_end = _sheet_extras_span(sheet, xml)  # (errors: raised
+            extent = sheet_direct.read_cells(                          # in the usual order)
+                sheet.rows, xml, inner_start, inner_end, self.table, self.strings,
+                _slow_cell, max_formulas)
         except (sheet_direct.Unusual, ValueError, IndexError):
             return None
         if extent.max_row == 0 and b":row" in xml:
