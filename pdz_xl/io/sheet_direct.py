@@ -50,7 +50,6 @@ Style = tuple[str | None, bool, int, bool, bool]
 
 # --- shared strings ------------------------------------------------------------------
 
-_PLAIN_SI_RE = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>')
 # a plain <si> whose text starts or ends with a space calamine trims
 _TRIMMED_SI_RE = re.compile(
     r"<si><t>(?:[ \t\n\r\x0b\x0c]|[^<]*+(?<=[ \t\n\r\x0b\x0c])</t>)")
@@ -102,6 +101,20 @@ def _rich(body: str) -> str:
     return "".join(parts)
 
 
+def _plain_strings(text: str, count: int) -> list[str] | None:
+    """The texts when every ``<si>`` is one plain ``<t>`` (the usual table), else None."""
+    text = text.replace('<t xml:space="preserve">', "<t>")
+    first, last = text.find("<si><t>"), text.rfind("</t></si>")
+    if first < 0 or last < first:
+        return None
+    region = text[first + 7: last]
+    # (with no other tag inside, only the separators' four "<" each are left)
+    if region.count("<") != 4 * (count - 1):
+        return None
+    out = region.split("</t></si><si><t>")
+    return out if len(out) == count else None
+
+
 def shared_strings(xml: bytes | None) -> list[str] | None:
     """The shared strings as calamine reads them; None when one of them may read
     otherwise (character references, ``_xHHHH_``, carriage returns, text calamine
@@ -115,9 +128,10 @@ def shared_strings(xml: bytes | None) -> list[str] | None:
     count = xml.count(b"<si")
     if ":si" in text or "<si/>" in text:
         return None
-    if "&" not in text and "_x" not in text and "\r" not in text:
-        out = _PLAIN_SI_RE.findall(text)
-        if len(out) == count and _TRIMMED_SI_RE.search(text) is None:
+    if "&" not in text and "_x" not in text and "\r" not in text \
+            and _TRIMMED_SI_RE.search(text) is None:
+        out = _plain_strings(text, count)
+        if out is not None:
             return out
     out = []
     try:
