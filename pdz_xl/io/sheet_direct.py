@@ -190,26 +190,44 @@ def _date_code(code: str | None) -> bool:
     return code is not None and (_may_be_date(code, False) or _may_be_date(code, True))
 
 
-_XF_COUNT_RE = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.S)
+_XFS_RE = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.S)
+_NUM_FMTS_RE = re.compile(rb"<numFmts\b[^>]*>(.*?)</numFmts>", re.S)
+_NUM_FMT_TAG_RE = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*)>")
+_FMT_ATTR_RE = re.compile(rb'\b(numFmtId|formatCode)\s*=\s*"([^"]*)"')
+
+
+def _date_ids(xml: bytes) -> set[int]:
+    """The ids of every ``<numFmt>`` of the part (any section) whose code calamine
+    may take for a date, the code read both as written and unescaped."""
+    ids = set(_DATE_IDS)
+    for attrs in _NUM_FMT_TAG_RE.findall(xml):
+        a = dict(_FMT_ATTR_RE.findall(attrs))
+        code = a.get(b"formatCode", b"").decode("utf-8", "replace")
+        if _date_code(code) or _date_code(unescape(code)):
+            raw = a.get(b"numFmtId", b"")
+            if not raw.isdigit():
+                return set(range(-1, 2000))  # (never a plain part: no style is taken)
+            ids.add(int(raw))
+    return ids
 
 
 def style_table(styles: _StylesLike, xml: bytes | None) -> dict[bytes, Style] | None:
     """The ``s`` attribute text -> the cell's style fields, for the styles whose
     numbers calamine gives as floats (absent: the cell's style 0). None when the
     styles part is not plain enough to be sure calamine indexes it the same way."""
-    if not xml or not styles.formats or b"<cellXfs" not in xml:
+    if not xml or not styles.formats or xml.count(b"<cellXfs") != 1:
         return None
-    if xml.count(b"<cellXfs") != 1 or re.search(rb"</?\w+:", xml):
+    xfs = _XFS_RE.search(xml)
+    if xfs is None or xfs.group(1).count(b"<xf") != len(styles.formats) \
+            or b":xf" in xfs.group(1):
         return None
-    m = _XF_COUNT_RE.search(xml)
-    if m is None or m.group(1).count(b"<xf") != len(styles.formats):
-        return None
-    if xml.count(b"<numFmt ") != len(styles.num_fmts):
+    fmts = _NUM_FMTS_RE.search(xml)
+    found = fmts.group(1).count(b"<numFmt ") if fmts else 0
+    if found != len(styles.num_fmts) or xml.count(b"<numFmts") > 1:
         return None
     if any(not raw.isdigit() for raw in re.findall(rb'numFmtId="([^"]*)"', xml)):
         return None
-    date_ids = set(_DATE_IDS)
-    date_ids.update(i for i, code in styles.num_fmts if _date_code(code))
+    date_ids = _date_ids(xml)
     table: dict[bytes, Style] = {}
     for i, fmt in enumerate(styles.formats):
         if styles.fmt_ids[i] in date_ids or fmt in styles.temporal or _date_code(fmt):
