@@ -35,6 +35,8 @@ class Unusual(Exception):
 
 
 class _StylesLike(Protocol):
+    """The per-style lists of the reader's styles (``xlsx_reader._Styles``)."""
+
     formats: list[str | None]
     bold: list[bool]
     indent: list[int]
@@ -319,6 +321,9 @@ def _chunks(xml: bytes, start: int, end: int) -> Iterator[list[tuple[bytes, ...]
 def _read_cells(rows: dict[int, dict[int, Cell]], xml: bytes, start: int, end: int,
                 table: dict[bytes, Style], strings: Sequence[str], slow_cell: SlowCell,
                 max_formulas: int) -> Extent:
+    """The loop of :func:`read_cells`: cells in document order (rows and columns must
+    increase), the calamine reading's late cells (formulas and error values calamine
+    gives as empty) added at the end."""
     new = Cell.__new__
     cols = dict(_COLS)
     late_formulas: list[tuple[int, int, Style, object, str | None]] = []

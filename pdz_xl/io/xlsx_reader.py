@@ -5,7 +5,10 @@ formats, bold/italic fonts, indents and fills, hidden and outlined (grouped)
 rows/columns, merged ranges and Excel Tables. openpyxl gives all of it
 but is ~10x slower than python-calamine, which gives values only. Scanning the sheet
 XML with compiled regular expressions (C speed) over the raw bytes reads everything in
-about the time calamine takes for values (see ``benchmarks/bench_read.py``).
+about the time calamine takes for values (see ``benchmarks/bench_read.py``). When calamine
+is installed and the sheet has the markup every writer produces, the values too come
+from that pass, as calamine would give them (:mod:`.sheet_direct`); otherwise from
+calamine.
 Small parts (workbook, relationships, styles, tables) are parsed with lxml, never
 expanding entities (:mod:`.safe_xml`).
 
