@@ -841,12 +841,12 @@ class _Direct:
             return None  # (most probably too large for calamine: the usual reading says)
         sheet = SheetGrid(name=name, state=state)
         try:
-            inner_start, inner_end = _sheet_extras_span(sheet, xml)  # (errors: raised
-            extent = sheet_direct.read_cells(                          # in the usual order)
+            inner_start, inner_end = _sheet_extras_span(sheet, xml)
+            extent = sheet_direct.read_cells(
                 sheet.rows, xml, inner_start, inner_end, self.table, self.strings,
                 _slow_cell, max_formulas)
         except (sheet_direct.Unusual, ValueError, IndexError):
-            return None
+            return None  # (a bad merged range: the usual reading raises it in its turn)
         if extent.max_row == 0 and b":row" in xml:
             return None  # (not the common layout)
         dense = extent.max_row * extent.max_col if extent.wide else 26 * 99_999
