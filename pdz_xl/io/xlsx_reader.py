@@ -5,7 +5,10 @@ formats, bold/italic fonts, indents and fills, hidden and outlined (grouped)
 rows/columns, merged ranges and Excel Tables. openpyxl gives all of it
 but is ~10x slower than python-calamine, which gives values only. Scanning the sheet
 XML with compiled regular expressions (C speed) over the raw bytes reads everything in
-about the time calamine takes for values (see ``benchmarks/bench_read.py``).
+about the time calamine takes for values (see ``benchmarks/bench_read.py``). When calamine
+is installed and the sheet has the markup every writer produces, the values too come
+from that pass, as calamine would give them (:mod:`.sheet_direct`); otherwise from
+calamine.
 Small parts (workbook, relationships, styles, tables) are parsed with lxml, never
 expanding entities (:mod:`.safe_xml`).
 
@@ -47,7 +50,7 @@ from ..grid import (
     TemporalNumber,
     WorkbookGrid,
 )
-from . import limits
+from . import limits, sheet_direct
 from .formula_shift import shift_formula
 from .safe_xml import parse_part, refuse_doctype
 from .xlsx_sniff import open_package, read_part
@@ -140,12 +143,15 @@ class _Styles:
         self.indent: list[int] = []
         self.fill: list[bool] = []
         self.extra: list[tuple[int, bool, bool] | None] = []
+        self.fmt_ids: list[int] = []  # numFmtId of each style
+        self.num_fmts: list[tuple[int, str | None]] = []  # the numFmts, in order
         if not xml:
             return
         root = parse_part(xml, "xl/styles.xml", file)
         ns = {"m": _NS_MAIN}
-        custom = {_int(n.get("numFmtId"), -1): n.get("formatCode")
-                  for n in root.iterfind("m:numFmts/m:numFmt", ns)}
+        self.num_fmts = [(_int(n.get("numFmtId"), -1), n.get("formatCode"))
+                         for n in root.iterfind("m:numFmts/m:numFmt", ns)]
+        custom = dict(self.num_fmts)
         fonts: list[tuple[bool, bool]] = []
         for font in root.iterfind("m:fonts/m:font", ns):
             fonts.append((_flag(font.find("m:b", ns)), _flag(font.find("m:i", ns))))
@@ -156,6 +162,7 @@ class _Styles:
                 pattern is not None and pattern.get("patternType") not in _NO_FILL_PATTERNS))
         for xf in root.iterfind("m:cellXfs/m:xf", ns):
             fmt_id = _int(xf.get("numFmtId"))
+            self.fmt_ids.append(fmt_id)
             code = custom.get(fmt_id, _BUILTIN_FORMATS.get(fmt_id))
             self.formats.append(code)
             if is_temporal_format(fmt_id, code):
@@ -284,6 +291,12 @@ def _row_flags(sheet: SheetGrid, row: int, attrs: dict[bytes, bytes]) -> None:
 def _sheet_extras(sheet: SheetGrid, xml: bytes) -> bytes:
     """Hidden and outlined columns, merged ranges, hidden and outlined rows; returns
     the sheetData body."""
+    inner_start, inner_end = _sheet_extras_span(sheet, xml)
+    return xml[inner_start:inner_end]
+
+
+def _sheet_extras_span(sheet: SheetGrid, xml: bytes) -> tuple[int, int]:
+    """:func:`_sheet_extras`, giving where the sheetData body is instead of a copy."""
     start, inner_start, inner_end = _sheet_data_span(xml)
     for m in _COL_RE.finditer(xml, 0, start):
         a = _attrs(m.group(1))
@@ -302,13 +315,16 @@ def _sheet_extras(sheet: SheetGrid, xml: bytes) -> bytes:
                     sheet.collapsed_cols.add(c)
     for ref in _MERGE_RE.findall(xml, inner_end):
         sheet.merged.append(parse_range(ref.decode()))
-    body = xml[inner_start:inner_end]
-    for m in _FLAGGED_ROW_RE.finditer(body):
+    if xml.find(b'hidden="', inner_start, inner_end) < 0 \
+            and xml.find(b'outlineLevel="', inner_start, inner_end) < 0 \
+            and xml.find(b'collapsed="', inner_start, inner_end) < 0:
+        return inner_start, inner_end  # (no row says anything: cheaper than a search)
+    for m in _FLAGGED_ROW_RE.finditer(xml, inner_start, inner_end):
         a = _attrs(m.group(0))
         rn = _int(a.get(b"r"), 0)
         if rn:
             _row_flags(sheet, rn, a)
-    return body
+    return inner_start, inner_end
 
 
 _BAD_STRING_INDEX_RE = re.compile(rb't="s"[^>]*><v>(?![0-9]+</v>)')
@@ -789,12 +805,63 @@ def read_workbook(path: str | Path, sheets: list[str] | None = None,
         zf.close()
 
 
+_DIMENSION_RE = re.compile(rb'<dimension ref="(?:[A-Z]+[0-9]+:)?([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _dimension_area(head: bytes) -> int:
+    """Rows x columns from A1 to the end of the sheet's ``<dimension>`` (0 without one):
+    what the sheet says of its size, a hint only."""
+    m = _DIMENSION_RE.search(head)
+    return int(m.group(2)) * col_index(m.group(1).decode()) if m else 0
+
+
+class _Direct:
+    """Sheets read with values straight from the XML (:mod:`.sheet_direct`), when the
+    styles and shared strings are plain enough for it. A sheet read so also stands for
+    the checks the usual reading makes first (the common layout, the dense area
+    calamine would build), which it answers from the cells it read."""
+
+    def __init__(self, styles: _Styles, styles_xml: bytes | None,
+                 strings_xml: bytes | None) -> None:
+        self.table = sheet_direct.style_table(styles, styles_xml)
+        self.strings = sheet_direct.shared_strings(strings_xml) if self.table else None
+
+    def sheet(self, name: str, xml: bytes, state: str, dense_limit: int,
+              max_formulas: int) -> tuple[SheetGrid, int] | None:
+        """The sheet and its formula count, or None when it takes the usual reading
+        (also when it has more than ``max_formulas``: the usual reading refuses it)."""
+        if self.table is None or self.strings is None:
+            return None
+        start, _inner, inner_end = _sheet_data_span(xml)
+        head, tail = xml[:start], xml[inner_end:]
+        for part in (head, tail):  # the cells must all be in sheetData
+            if b"<c " in part or b"<c>" in part:
+                return None
+        if _dimension_area(head) > dense_limit:
+            return None  # (most probably too large for calamine: the usual reading says)
+        sheet = SheetGrid(name=name, state=state)
+        try:
+            inner_start, inner_end = _sheet_extras_span(sheet, xml)
+            extent = sheet_direct.read_cells(
+                sheet.rows, xml, inner_start, inner_end, self.table, self.strings,
+                _slow_cell, max_formulas)
+        except (sheet_direct.Unusual, ValueError, IndexError):
+            return None  # (a bad merged range: the usual reading raises it in its turn)
+        if extent.max_row == 0 and b":row" in xml:
+            return None  # (not the common layout)
+        dense = extent.max_row * extent.max_col if extent.wide else 26 * 99_999
+        if dense > dense_limit:
+            return None
+        found = extent.formulas + _formula_count(head) + _formula_count(tail)
+        return (sheet, found) if found <= max_formulas else None
+
+
 def _read(zf: zipfile.ZipFile, path: str | Path, file: str, sheets: list[str] | None,
           engine: str) -> WorkbookGrid:
     sheet_parts, names = _workbook_parts(zf, file)
     members = set(zf.namelist())
-    styles = _Styles(read_part(zf, "xl/styles.xml", file)
-                     if "xl/styles.xml" in members else None, file)
+    styles_xml = read_part(zf, "xl/styles.xml", file) if "xl/styles.xml" in members else None
+    styles = _Styles(styles_xml, file)
     # read (inflate, CRC-check) the shared strings before calamine ever opens the file
     strings_xml = (read_part(zf, "xl/sharedStrings.xml", file)
                    if "xl/sharedStrings.xml" in members else None)
@@ -802,6 +869,7 @@ def _read(zf: zipfile.ZipFile, path: str | Path, file: str, sheets: list[str] | 
         refuse_doctype(strings_xml, "xl/sharedStrings.xml", file)
         _check_strings(strings_xml, file)
     calamine = _Calamine(path, file) if engine == "auto" else None
+    direct: _Direct | None = None  # made on the first sheet that calamine would read
     dense_limit = limits.GRID_CELLS.value()
     formula_limit, formulas = limits.FORMULAS.value(), 0
     strings: list[str] | None = None
@@ -813,23 +881,33 @@ def _read(zf: zipfile.ZipFile, path: str | Path, file: str, sheets: list[str] | 
         xml = read_part(zf, part, file)
         refuse_doctype(xml, part, file)
         try:
-            formulas += _formula_count(xml)
-            if formulas > formula_limit:
-                raise limits.FORMULAS.refuse(file, f"più di {formula_limit:,}".replace(
-                    ",", "."), sheet=name)
-            sheet_values = None
-            if calamine is not None and _fast_path_applies(xml) \
-                    and _dense_area(xml) <= dense_limit:
-                sheet_values = calamine.values(name)
-            if sheet_values is not None:
-                sheet = _parse_sheet_hybrid(name, xml, styles, sheet_values, state,
-                                            strings_xml.count(b"<si") if strings_xml else 0)
-            else:
-                if strings is None:
-                    strings = _shared_strings(strings_xml, file)
-                sheet = _parse_sheet(name, xml, styles, strings, state)
-            if styles.temporal:
-                _mark_temporal(sheet, styles.temporal)
+            sheet_values = sheet = None
+            if calamine is not None and not calamine.failed:
+                if direct is None:
+                    direct = _Direct(styles, styles_xml, strings_xml)
+                read = direct.sheet(name, xml, state, dense_limit, formula_limit - formulas)
+                if read is not None:
+                    sheet, found = read
+                    formulas += found
+            if sheet is None:
+                formulas += _formula_count(xml)
+                if formulas > formula_limit:
+                    raise limits.FORMULAS.refuse(file, f"più di {formula_limit:,}".replace(
+                        ",", "."), sheet=name)
+                if calamine is not None and _fast_path_applies(xml) \
+                        and _dense_area(xml) <= dense_limit:
+                    sheet_values = calamine.values(name)
+            if sheet is None:  # (a sheet read directly has no temporal format)
+                if sheet_values is not None:
+                    sheet = _parse_sheet_hybrid(
+                        name, xml, styles, sheet_values, state,
+                        strings_xml.count(b"<si") if strings_xml else 0)
+                else:
+                    if strings is None:
+                        strings = _shared_strings(strings_xml, file)
+                    sheet = _parse_sheet(name, xml, styles, strings, state)
+                if styles.temporal:
+                    _mark_temporal(sheet, styles.temporal)
             sheet.tables = _sheet_tables(zf, part, xml, file, members)
             grid.sheets.append(sheet)
         except CellError as exc:
