@@ -11,7 +11,6 @@ Run: ``.venv/bin/python benchmarks/bench_goal.py [--lines 10000] [--runs 7]``
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
@@ -23,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from python_calamine import CalamineWorkbook
 
-from benchmarks.generate import generate_budget
+from benchmarks.common import budget_args, calamine_values, checked_budget
 from pdz_xl.channels.catalog import default_catalog
 from pdz_xl.channels.workbook import extend_from_workbook
 from pdz_xl.gcpause import collector_paused
@@ -37,12 +36,6 @@ from pdz_xl.layout.infer import infer_layout
 from pdz_xl.validate import validate_plan
 
 GOALS = {"read + detect": 3.0, "read + detect + validate": 4.0}
-
-
-def _calamine_values(path: Path) -> None:
-    wb = CalamineWorkbook.from_path(str(path))
-    for name in wb.sheet_names:
-        wb.get_sheet_by_name(name).to_python()
 
 
 def _lean_walk(path: Path) -> int:
@@ -99,16 +92,11 @@ def _stages(path: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--lines", type=int, default=10_000)
-    ap.add_argument("--runs", type=int, default=7)
-    args = ap.parse_args()
+    args = budget_args()
     with tempfile.TemporaryDirectory() as tmp:
-        path = generate_budget(Path(tmp) / "budget.xlsx", args.lines)
-        plan = load_plan(path)
-        assert len(plan.lines) == args.lines, len(plan.lines)
+        path = checked_budget(Path(tmp), args.lines)
         variants: dict[str, Callable[[], object]] = {
-            "python-calamine raw values": lambda: _calamine_values(path),
+            "python-calamine raw values": lambda: calamine_values(path),
             "floor: calamine + lean line walk": lambda: _lean_walk(path),
             "grid (read_workbook)": lambda: read_workbook(path),
             "read + detect": lambda: load_plan(path),
