@@ -235,8 +235,10 @@ def _walk(st: ReadState, sheet: SheetState, table: TableLayout, data: list[RowDa
     inner_of: tuple[GroupRef, ...] = ()  # the group columns' path they stand under
     stack_path = tuple(sheet.stack)  # the open groups, as a path (kept as they change)
     year_items = list(ykeys.items())
-    add_line = st.add_line
-    add_seq, add_role = table_lines.append, roles.append
+    add_role = roles.append
+    # the usual lines wait here, to be added at once before any other row is read
+    run_rows: list[int] = []
+    run_years: list[dict[int, int]] = []
     texts: dict[int, str] = {}  # id(group) -> its text as _reopened compares it
     for i, rd in enumerate(data):
         kind = kinds.get(rd.row)
@@ -249,9 +251,13 @@ def _walk(st: ReadState, sheet: SheetState, table: TableLayout, data: list[RowDa
                 v = values.get(c)
                 if v is not None:
                     by_year[k] = v
-            add_seq(add_line(table, rd.row, by_year, stack_path))
+            run_rows.append(rd.row)
+            run_years.append(by_year)
             add_role(RowRole(rd.row, ROW_LINE, rd.voce, stack_path))
             continue
+        if run_rows:
+            table_lines.extend(st.add_lines(table, run_rows, run_years, stack_path))
+            run_rows, run_years = [], []
         if kind in (ROW_IGNORE, ROW_NOTE, ROW_PART):
             roles.append(RowRole(rd.row, kind, label=rd.label))
             continue
@@ -333,6 +339,8 @@ def _walk(st: ReadState, sheet: SheetState, table: TableLayout, data: list[RowDa
         seq = st.add_line(table, rd.row, by_year, path)
         table_lines.append(seq)
         roles.append(RowRole(rd.row, ROW_LINE, label=rd.voce, path=path))
+    if run_rows:
+        table_lines.extend(st.add_lines(table, run_rows, run_years, stack_path))
     table.rows = roles
     if flat_cols:
         numbers_from_codes(st, table, data)

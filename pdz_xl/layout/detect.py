@@ -18,6 +18,7 @@ from .config import read_config
 from .duplicates import summary_tables
 from .execute import execute_layout
 from .infer import infer_layout
+from .labels import clear_label_caches
 from .state import ReadState
 
 
@@ -71,6 +72,7 @@ def _detect(grid: WorkbookGrid, catalog: Catalog | None) -> Plan:
     for message, cell in layout_ambiguities(layout):
         amounts.note("PDZ012", "avviso", cell, message)
     runtime.state = ReadState()  # inference's own bookkeeping: not read from here on
+    clear_label_caches()  # inference's memory of labels: not read from here on either
     plan = execute_layout(layout, runtime, catalog, amounts, release_rows=True)
     plan.config_source = config.source
     plan.tolerance_cents = config.tolerance_cents

@@ -89,6 +89,7 @@ def make_resolver(catalog: Catalog, config: LayoutConfig):
         cache[text] = hit
         return hit
 
+    resolve.meanings = {}  # header text -> HeaderMeaning (vocabulary.header_meaning)
     return resolve
 
 

@@ -192,3 +192,9 @@ def summary_group_key(text: str, resolve_channel=None) -> str | None:
         if code:
             return f"channel:{code}"
     return None
+
+
+def clear_label_caches() -> None:
+    """Forget the labels read so far (the caches grow with the lines of a workbook)."""
+    for cached in (is_total_label, heading_of, numbering_of):
+        cached.cache_clear()

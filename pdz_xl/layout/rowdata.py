@@ -54,6 +54,8 @@ class RowData:
             and not self.code
 
 
+_EMPTY: dict = {}  # the formulas and groups of the many rows without any (never written to)
+
 _LEVEL_CODE = re.compile(r"^(ob|obiettivo|obb|area|az|azione|serv|servizio)\.?\s*\d+"
                          r"(\.\d+)*\.?$", re.IGNORECASE)
 
@@ -110,8 +112,9 @@ def read_rows(sheet: SheetGrid, rows: list[int], roles: dict[int, ColumnRole],
         values: dict[int, int | None] = {}
         formulas: dict[int, str] = {}
         has_values = False
+        get = cells.get
         for c in value_cols:
-            cell = cells.get(c)
+            cell = get(c)
             if cell is None:
                 continue
             v = cell.value
@@ -134,7 +137,7 @@ def read_rows(sheet: SheetGrid, rows: list[int], roles: dict[int, ColumnRole],
         voce_cell = None
         bold = caps = fill = italic = False
         indent = 0
-        vc = cells.get(voce_col) if voce_col else None
+        vc = get(voce_col) if voce_col else None
         if vc is not None:
             voce_cell = vc
             raw = vc.value
@@ -144,33 +147,37 @@ def read_rows(sheet: SheetGrid, rows: list[int], roles: dict[int, ColumnRole],
                 indent = vc.indent
                 if not indent and voce is not raw and isinstance(raw, str):
                     indent = (len(raw) - len(raw.lstrip(" "))) // 2
-                caps = is_caps(voce)
+                caps = voce.isupper() and is_caps(voce)
                 fill = vc.fill
                 italic = vc.italic
         groups: dict[int, str] = {}
+        grouped = False  # any group text
         for c in group_cols:
-            gc = cells.get(c)
+            gc = get(c)
             t = _text(gc)
             groups[c] = t
-            if t and not voce and gc is not None:
-                bold = bold or gc.bold
-                caps = is_caps(t)
+            if t:
+                grouped = True
+                if not voce and gc is not None:
+                    bold = bold or gc.bold
+                    caps = is_caps(t)
         code = ""
         for c in code_cols:
-            code = _text(cells.get(c))
+            code = _text(get(c))
             if code:
                 if voce and not has_values and _LEVEL_CODE.match(code):
                     voce = f"{code} {voce}"  # «OB.2» beside its title: the heading
                 break
-        channel_name = _text(cells.get(chan_col)) if chan_col is not None else ""
-        year_name = _year_of(cells.get(year_col)) if year_col is not None else None
-        if not voce and not any(groups.values()):
+        channel_name = _text(get(chan_col)) if chan_col is not None else ""
+        year_name = _year_of(get(year_col)) if year_col is not None else None
+        if not voce and not grouped:
             first = next((cells[c] for c in sorted(cells)
                           if isinstance(cells[c].value, str) and cells[c].value.strip()), None)
             if first is not None:
                 bold = first.bold
         # (the fields in their order: one record per row, built once)
-        out.append(RowData(r, voce, voce_cell, groups, code, channel_name, year_name, values,
-                           formulas, bold, indent, outline.get(r, 0) if outline else 0,
-                           r in hidden_rows, caps, fill, italic, has_values))
+        out.append(RowData(r, voce, voce_cell, groups or _EMPTY, code, channel_name,
+                           year_name, values, formulas or _EMPTY, bold, indent,
+                           outline.get(r, 0) if outline else 0, r in hidden_rows, caps, fill,
+                           italic, has_values))
     return out

@@ -4,6 +4,7 @@ the groups open on the current sheet."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from .model import GroupRef, TableLayout
 
@@ -45,6 +46,27 @@ class ReadState:
             else:
                 lst.append(seq)
         return seq
+
+    def add_lines(self, table: TableLayout, rows: list[int], by_years: list[dict[int, int]],
+                  path: tuple[GroupRef, ...]) -> range:
+        """``add_line`` for consecutive lines of one table under one path, at once."""
+        start = len(self.lines)
+        seqs = range(start, start + len(rows))
+        self.lines.extend(map(LineRec, seqs, repeat(table), rows, by_years))
+        sheet_rows = self.sheet_rows.get(table.sheet)
+        if sheet_rows is None:
+            sheet_rows = self.sheet_rows[table.sheet] = {}
+        setdefault = sheet_rows.setdefault
+        for row, seq in zip(rows, seqs, strict=True):
+            setdefault(row, seq)
+        members = self.members
+        for g in path:
+            lst = members.get(id(g))
+            if lst is None:
+                members[id(g)] = list(seqs)
+            else:
+                lst.extend(seqs)
+        return seqs
 
     def group_lines(self, group: GroupRef) -> list[int]:
         return self.members.get(id(group), [])

@@ -111,7 +111,20 @@ UNKNOWN = HeaderMeaning(COL_UNKNOWN)
 
 
 def header_meaning(text: object, resolve_channel) -> HeaderMeaning:
-    """Classify one header cell; ``resolve_channel(text) -> (code | None, year | None)``."""
+    """Classify one header cell; ``resolve_channel(text) -> (code | None, year | None)``.
+    A resolver with a ``meanings`` dict keeps each text's meaning there (its answers
+    never change for a text)."""
+    cache = getattr(resolve_channel, "meanings", None)
+    if cache is None:
+        return _meaning(text, resolve_channel)
+    key = (type(text), text)
+    hit = cache.get(key)
+    if hit is None:
+        hit = cache[key] = _meaning(text, resolve_channel)
+    return hit
+
+
+def _meaning(text: object, resolve_channel) -> HeaderMeaning:
     if text is None:
         return UNKNOWN
     if isinstance(text, bool):
