@@ -7,14 +7,19 @@ plans repeat labels ("Consulenze" twice in one azione).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import BaseModel, Field, PlainSerializer, PrivateAttr
 
+from .cells import as_dict
 from .money import Cents, to_decimal_str
 
 GroupLevel = Literal["area", "obiettivo", "servizio", "azione"]
 TotalLevel = Literal["azione", "servizio", "area", "obiettivo", "table", "grand"]
+# A line's cells by year or by channel: a dict, or the table-shared
+# :class:`~pdz_xl.cells.RowCells` of a wide table's line (dumped as the same dict).
+YearCells = Annotated[dict[int, str], PlainSerializer(as_dict, return_type=dict[int, str])]
+KeyCells = Annotated[dict[str, str], PlainSerializer(as_dict, return_type=dict[str, str])]
 
 
 class Group(BaseModel):
@@ -68,12 +73,12 @@ class Line(BaseModel):
     groups: list[Group]
     voce: str
     amounts: dict[int, Cents | None]  # year -> cents (None: the cell is blank)
-    amount_cells: dict[int, str]
+    amount_cells: YearCells
     channels: dict[str, Cents | None] = Field(default_factory=dict)  # code -> cents
-    channel_cells: dict[str, str] = Field(default_factory=dict)
+    channel_cells: KeyCells = Field(default_factory=dict)
     hidden: bool = False
     other_amounts: dict[str, Cents | None] = Field(default_factory=dict)  # «preventivo_2020»
-    other_cells: dict[str, str] = Field(default_factory=dict)
+    other_cells: KeyCells = Field(default_factory=dict)
     rows: list[int] = Field(default_factory=list)  # long tables: every row of the line
 
     def amount(self, year: int) -> Cents:
@@ -262,10 +267,10 @@ def plan_to_json(plan: Plan) -> dict:
                 "amounts": _money_map(ln.amounts),
                 "amount_cells": {str(k): v for k, v in ln.amount_cells.items()},
                 "channels": _money_map(ln.channels),
-                "channel_cells": ln.channel_cells,
+                "channel_cells": as_dict(ln.channel_cells),
                 "hidden": ln.hidden,
                 **({"other_amounts": _money_map(ln.other_amounts),
-                    "other_cells": ln.other_cells} if ln.other_amounts else {}),
+                    "other_cells": as_dict(ln.other_cells)} if ln.other_amounts else {}),
             }
             for ln in plan.lines
         ],

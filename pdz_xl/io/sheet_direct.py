@@ -25,7 +25,7 @@ from itertools import chain
 from typing import NamedTuple, Protocol
 
 from ..cells import col_index, col_letters
-from ..grid import Cell, ErrorValue
+from ..grid import Cell, ErrorValue, ReadStyle, cell_style
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 
@@ -48,7 +48,7 @@ class _StylesLike(Protocol):
 
 
 SlowCell = Callable[[bytes, bytes, int, int, dict, list], tuple[object, "str | None"]]
-Style = tuple[str | None, bool, int, bool, bool]
+Style = ReadStyle
 
 # --- shared strings ------------------------------------------------------------------
 
@@ -234,8 +234,8 @@ def style_table(styles: _StylesLike, xml: bytes | None) -> dict[bytes, Style] | 
     for i, fmt in enumerate(styles.formats):
         if styles.fmt_ids[i] in date_ids or fmt in styles.temporal or _date_code(fmt):
             continue
-        table[b"%d" % i] = (fmt, styles.bold[i], styles.indent[i], styles.italic[i],
-                            styles.fill[i])
+        table[b"%d" % i] = cell_style(fmt, styles.bold[i], styles.indent[i], styles.italic[i],
+                                      styles.fill[i])
     if b"0" in table:
         table[b""] = table[b"0"]
     return table
@@ -402,15 +402,15 @@ def _read_cells(rows: dict[int, dict[int, Cell]], xml: bytes, start: int, end: i
             if t == b"e":
                 raise Unusual  # (the usual error pass reads past a self-closing one)
             continue
-        cell.number_format, cell.bold, cell.indent, cell.italic, cell.fill = table[s]
+        cell.style = table[s]
         cur[col] = cell
     if not cur and row:
         del rows[row]
     for row_, col, style, extra, formula in late_formulas:
         value = extra if isinstance(extra, ErrorValue) else None
-        rows.setdefault(row_, {})[col] = Cell(value, formula, *style)
+        rows.setdefault(row_, {})[col] = Cell(value, formula, style=style)
     for row_, col, style, error in late_errors:
-        rows.setdefault(row_, {})[col] = Cell(error, None, *style)
+        rows.setdefault(row_, {})[col] = Cell(error, None, style=style)
     max_col = max(max_col, last_col)
     wide = max_col > 26 or len(rownum_b) >= 6
     return Extent(formulas, row, max_col, wide)

@@ -52,10 +52,13 @@ class Heading:
     text: str
 
 
+# Distinct labels remembered by each cache: those of a 10,000-line budget; past that an
+# entry (about 130 bytes) costs more than the label it spares, read once or twice.
+_LABEL_CACHE = 16384
 _TOTAL_SUFFIX_RE = re.compile(r"\s(totale|totali|tot|subtotale)$")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_LABEL_CACHE)
 def is_total_label(text: str) -> bool:
     """``TOTALE ...``, ``Totale avanzo 2020``, ``TOT. AREA``, ``Subtotale``, and the
     ``CARTELLA SOCIALE Totale`` rows of Excel's Subtotals command."""
@@ -99,7 +102,7 @@ _HEADING_FIRST = "aAoOsS\u017f"  # what «azione», «obiettivo», «area», «s
 # (ignoring case, «s» matches the long s too)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_LABEL_CACHE)
 def heading_of(text: str, bold: bool = False) -> Heading | None:
     """A heading named by its word (``Azione 3: ...``, ``OBIETTIVO 1: ...``, ``AREA ...``,
     ``SERVIZIO ...``, ``15. UFFICIO DI PIANO``), or None. ``Area``/``Servizio`` in
@@ -143,7 +146,7 @@ class Numbering:
         return len(self.parts)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_LABEL_CACHE)
 def numbering_of(text: str) -> Numbering | None:
     """The numbering at the start of a label, if any («5 per mille» is not numbered)."""
     text = str(text)

@@ -9,15 +9,17 @@ numbers and the ``repr`` of the int and str keys and cell prefixes (Python liter
 whatever the text); anything else is passed in as a bound name.
 
 Each line's ``__dict__`` is a key-sharing instance dict (about 250 bytes a line less than
-a dict of its own); the empty ``other_amounts``/``other_cells``/``rows`` of the lines
-are one shared empty dict or list each, like their ``path`` and ``groups`` lists: lines are
-read, never changed in place.
+a dict of its own); its cells are :class:`~pdz_xl.cells.RowCells` on the table's columns
+(its row only, not a dict of strings); the empty ``other_amounts``/``other_cells``/``rows``
+of the lines are one shared empty dict or list each, like their ``path`` and ``groups``
+lists: lines are read, never changed in place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..cells import RowCells
 from ..plan import Line
 from .model import ROW_LINE
 
@@ -92,7 +94,7 @@ def _source(sheet: str, voce_col: int, year_cols: dict[int, int], channel_of: di
             ) -> tuple[object, dict[str, object]]:
     """The compiled builder of a table's columns, and the names it reads."""
     env: dict[str, object] = {
-        "_new": object.__new__, "_Line": Line, "_Fields": _Fields,
+        "_new": object.__new__, "_Line": Line, "_Fields": _Fields, "_RowCells": RowCells,
         "_fields_set": _FIELDS_SET, "_empty": _EMPTY_DICT, "_sheet": sheet,
         "_LINE": ROW_LINE, "_no_values": _EMPTY_DICT.get, "_no_rows": _EMPTY_LIST,
         "_voce_prefix": f"{sheet}!{letters[voce_col]}", **_SETTERS,
@@ -107,14 +109,12 @@ def _source(sheet: str, voce_col: int, year_cols: dict[int, int], channel_of: di
         return name
 
     def entries(pairs: list[tuple[object, int]], tag: str) -> tuple[str, str]:
-        """Source of the values dict and of the cells dict of (key, column) pairs."""
-        vals, cells = [], []
-        for i, (key, col) in enumerate(pairs):
-            k = literal(key, f"_{tag}k{i}")
-            p = literal(f"{sheet}!{letters[col]}", f"_{tag}p{i}")
-            vals.append(f"{k}: get({int(col)})")
-            cells.append(f"{k}: {p} + rs")
-        return "{" + ", ".join(vals) + "}", "{" + ", ".join(cells) + "}"
+        """Source of the values dict and of the cells (a RowCells on the table's
+        ``key -> "Sheet!<col>"`` dict) of (key, column) pairs."""
+        vals = [f"{literal(key, f'_{tag}k{i}')}: get({int(col)})"
+                for i, (key, col) in enumerate(pairs)]
+        env[f"_{tag}cells"] = {key: f"{sheet}!{letters[col]}" for key, col in pairs}
+        return "{" + ", ".join(vals) + "}", f"_RowCells(_{tag}cells, row)"
 
     amounts, amount_cells = entries([(y, c) for c, y in year_cols.items()], "y")
     channels, channel_cells = entries(list(channel_of.items()), "c")

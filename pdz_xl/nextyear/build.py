@@ -204,7 +204,7 @@ def _computed(grid: WorkbookGrid, edits: Edits
         writes.setdefault(sheet, []).append(CellWrite(cell=_a1(key[1], key[2]),
                                                       value=cached(value),
                                                       formula=old.formula))
-        cells.setdefault(sheet, {})[(key[1], key[2])] = replace(old, value=cached(value))
+        cells.setdefault(sheet, {})[(key[1], key[2])] = old.replace(value=cached(value))
     return writes, _new_grid(grid, cells), [f"{names[k[0]]}!{_a1(k[1], k[2])}"
                                             for k in failed]
 
@@ -224,7 +224,7 @@ def _cell(grid: WorkbookGrid, sheet: str, r: int, c: int, style_from: int | None
     value = float(value) if hasattr(value, "as_tuple") else value  # Decimal, as read
     if base is None:
         return Cell(value, formula)
-    return replace(base, value=value, formula=formula)
+    return base.replace(value=value, formula=formula)
 
 
 def _new_grid(grid: WorkbookGrid, cells: dict[str, dict[tuple[int, int], Cell | None]]

@@ -7,15 +7,14 @@ from .engine import Checker
 from .rules import RULES
 
 
-def _paths(plan: Plan) -> dict[str, list[str]]:
-    """The Area/Servizio/Azione path of every cell of a line or a total."""
+def _paths(plan: Plan, cells: set[str]) -> dict[str, list[str]]:
+    """The Area/Servizio/Azione path of each of ``cells`` that is a cell of a line or a
+    total (the last one met, as the reading order goes)."""
     out: dict[str, list[str]] = {}
-    for ln in plan.lines:
-        for cell in (ln.cell, *ln.amount_cells.values(), *ln.channel_cells.values()):
-            out[cell] = ln.path
-    for t in plan.totals:
-        for cell in (t.cell, *t.amount_cells.values(), *t.channel_cells.values()):
-            out[cell] = t.path
+    for item in (*plan.lines, *plan.totals):
+        for cell in (item.cell, *item.amount_cells.values(), *item.channel_cells.values()):
+            if cell in cells:
+                out[cell] = item.path
     return out
 
 
@@ -24,7 +23,7 @@ def check(ck: Checker) -> None:
     notes = [n for n in ck.plan.notes if n.severity != "info" and n.code in RULES]
     if not notes:
         return
-    paths = _paths(ck.plan)
+    paths = _paths(ck.plan, {n.cell for n in notes if n.cell})
     for note in notes:
         ck.add(note.code, note.cell, note.message, severity=note.severity, category="lettura",
                path=paths.get(note.cell or "", []))
