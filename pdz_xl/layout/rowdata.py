@@ -143,13 +143,10 @@ def read_rows(sheet: SheetGrid, rows: list[int], roles: dict[int, ColumnRole],
             raw = vc.value
             voce = raw.strip() if type(raw) is str else _text(vc)
             if voce:
-                bold = vc.bold
-                indent = vc.indent
+                _, bold, indent, italic, fill = vc.style
                 if not indent and voce is not raw and isinstance(raw, str):
                     indent = (len(raw) - len(raw.lstrip(" "))) // 2
                 caps = voce.isupper() and is_caps(voce)
-                fill = vc.fill
-                italic = vc.italic
         groups: dict[int, str] = {}
         grouped = False  # any group text
         for c in group_cols:
