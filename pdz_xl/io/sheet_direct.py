@@ -25,7 +25,7 @@ from itertools import chain
 from typing import NamedTuple, Protocol
 
 from ..cells import col_index, col_letters
-from ..grid import Cell, ErrorValue, ReadStyle, cell_style
+from ..grid import Cell, ErrorValue, ReadStyle
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 
@@ -38,17 +38,13 @@ class _StylesLike(Protocol):
     """The per-style lists of the reader's styles (``xlsx_reader._Styles``)."""
 
     formats: list[str | None]
-    bold: list[bool]
-    indent: list[int]
-    italic: list[bool]
-    fill: list[bool]
+    styles: list[ReadStyle]
     fmt_ids: list[int]
     temporal: set[str | None]
     num_fmts: list[tuple[int, str | None]]
 
 
 SlowCell = Callable[[bytes, bytes, int, int, dict, list], tuple[object, "str | None"]]
-Style = ReadStyle
 
 # --- shared strings ------------------------------------------------------------------
 
@@ -213,7 +209,7 @@ def _date_ids(xml: bytes) -> set[int]:
     return ids
 
 
-def style_table(styles: _StylesLike, xml: bytes | None) -> dict[bytes, Style] | None:
+def style_table(styles: _StylesLike, xml: bytes | None) -> dict[bytes, ReadStyle] | None:
     """The ``s`` attribute text -> the cell's style fields, for the styles whose
     numbers calamine gives as floats (absent: the cell's style 0). None when the
     styles part is not plain enough to be sure calamine indexes it the same way."""
@@ -230,12 +226,11 @@ def style_table(styles: _StylesLike, xml: bytes | None) -> dict[bytes, Style] | 
     if any(not raw.isdigit() for raw in re.findall(rb'numFmtId="([^"]*)"', xml)):
         return None
     date_ids = _date_ids(xml)
-    table: dict[bytes, Style] = {}
+    table: dict[bytes, ReadStyle] = {}
     for i, fmt in enumerate(styles.formats):
         if styles.fmt_ids[i] in date_ids or fmt in styles.temporal or _date_code(fmt):
             continue
-        table[b"%d" % i] = cell_style(fmt, styles.bold[i], styles.indent[i], styles.italic[i],
-                                      styles.fill[i])
+        table[b"%d" % i] = styles.styles[i]
     if b"0" in table:
         table[b""] = table[b"0"]
     return table
@@ -301,7 +296,7 @@ _CHUNK = 1 << 20  # the cells are matched a megabyte of XML at a time (bounded m
 
 
 def read_cells(rows: dict[int, dict[int, Cell]], xml: bytes, start: int, end: int,
-               table: dict[bytes, Style], strings: Sequence[str], slow_cell: SlowCell,
+               table: dict[bytes, ReadStyle], strings: Sequence[str], slow_cell: SlowCell,
                max_formulas: int) -> Extent:
     """Fill ``rows`` from the sheetData body (``xml[start:end]``), or raise
     :class:`Unusual` (also past ``max_formulas`` formulas: the usual reading refuses
@@ -323,15 +318,15 @@ def _chunks(xml: bytes, start: int, end: int) -> Iterator[list[tuple[bytes, ...]
 
 
 def _read_cells(rows: dict[int, dict[int, Cell]], xml: bytes, start: int, end: int,
-                table: dict[bytes, Style], strings: Sequence[str], slow_cell: SlowCell,
+                table: dict[bytes, ReadStyle], strings: Sequence[str], slow_cell: SlowCell,
                 max_formulas: int) -> Extent:
     """The loop of :func:`read_cells`: cells in document order (rows and columns must
     increase), the calamine reading's late cells (formulas and error values calamine
     gives as empty) added at the end."""
     new = Cell.__new__
     cols = dict(_COLS)
-    late_formulas: list[tuple[int, int, Style, object, str | None]] = []
-    late_errors: list[tuple[int, int, Style, ErrorValue]] = []
+    late_formulas: list[tuple[int, int, ReadStyle, object, str | None]] = []
+    late_errors: list[tuple[int, int, ReadStyle, ErrorValue]] = []
     shared: dict[bytes, tuple[str, int, int]] = {}
     row = max_col = formulas = 0
     rownum_b = b""

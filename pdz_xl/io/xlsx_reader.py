@@ -43,12 +43,15 @@ from ..errors import WorkbookReadError
 from ..gcpause import collector_paused
 from ..grid import (
     ERROR_VALUES,
+    PLAIN_STYLE,
     Cell,
     ErrorValue,
     ExcelTable,
+    ReadStyle,
     SheetGrid,
     TemporalNumber,
     WorkbookGrid,
+    cell_style,
 )
 from . import limits, sheet_direct
 from .formula_shift import shift_formula
@@ -127,22 +130,17 @@ _NO_FILL_PATTERNS = (None, "none", "gray125")
 
 
 class _Styles:
-    """Per cellXfs index: number format, bold, italic, indent, fill.
+    """Per cellXfs index: the number format and the style its cells keep.
 
     The lists are precomputed once per workbook so the sheet loops look a style up by
-    index. ``extra[i]`` is None for a style with no indent, italic or fill (most of them:
-    the cell is then built with the four common fields only) or the tuple
-    ``(indent, italic, fill)``.
+    index; ``styles[i]`` is the shared :class:`~pdz_xl.grid.ReadStyle` (number format,
+    bold, indent, italic, fill) of every cell of style ``i``.
     """
 
     def __init__(self, xml: bytes | None, file: str = "") -> None:
         self.formats: list[str | None] = []
         self.temporal: set[str | None] = set()  # formats that show dates, times, durations
-        self.bold: list[bool] = []
-        self.italic: list[bool] = []
-        self.indent: list[int] = []
-        self.fill: list[bool] = []
-        self.extra: list[tuple[int, bool, bool] | None] = []
+        self.styles: list[ReadStyle] = []
         self.fmt_ids: list[int] = []  # numFmtId of each style
         self.num_fmts: list[tuple[int, str | None]] = []  # the numFmts, in order
         if not xml:
@@ -176,19 +174,12 @@ class _Styles:
             alignment = xf.find("m:alignment", ns)
             indent = _int(alignment.get("indent")) if alignment is not None else 0
             indent = max(indent, 0)
-            self.bold.append(bold)
-            self.italic.append(italic)
-            self.fill.append(filled)
-            self.indent.append(indent)
-            self.extra.append((indent, italic, filled) if indent or italic or filled else None)
+            self.styles.append(cell_style(code, bold, indent, italic, filled))
 
     def cell(self, index: int, value: object = None, formula: str | None = None) -> Cell:
         """A cell with the style at ``index`` (an unknown index: no style)."""
-        if 0 <= index < len(self.formats):
-            extra = self.extra[index]
-            if extra is None:
-                return Cell(value, formula, self.formats[index], self.bold[index])
-            return Cell(value, formula, self.formats[index], self.bold[index], *extra)
+        if 0 <= index < len(self.styles):
+            return Cell(value, formula, style=self.styles[index])
         return Cell(value, formula)
 
 
@@ -350,10 +341,8 @@ def _parse_sheet_hybrid(name: str, xml: bytes, styles: _Styles, values: list[lis
     style_of = dict(_STYLED_REF_RE.findall(body))
     # style attribute text -> index into the lists below, whose last entry is "no style"
     # (an index beyond cellXfs); a cell without ``s`` has style 0, like the other engine
-    n_styles = len(styles.formats)
-    formats = [*styles.formats, None]
-    bolds = [*styles.bold, False]
-    extras = [*styles.extra, None]
+    n_styles = len(styles.styles)
+    cell_styles = [*styles.styles, PLAIN_STYLE]
     index_of = {raw: i if i < n_styles else n_styles
                 for raw, i in ((raw, int(raw)) for raw in set(style_of.values()))}
     index_of[None] = 0  # (with no cellXfs at all, entry 0 is the "no style" one)
@@ -366,12 +355,7 @@ def _parse_sheet_hybrid(name: str, xml: bytes, styles: _Styles, values: list[lis
         for c, v in enumerate(row_values, 1):
             if v == "":
                 continue
-            s_idx = index_of[style_of.get(letters[c] + rb)]
-            extra = extras[s_idx]
-            if extra is None:
-                cells[c] = Cell(v, None, formats[s_idx], bolds[s_idx])
-            else:
-                cells[c] = Cell(v, None, formats[s_idx], bolds[s_idx], *extra)
+            cells[c] = Cell(v, None, style=cell_styles[index_of[style_of.get(letters[c] + rb)]])
         if cells:
             rows[r] = cells
     shared: dict[bytes, tuple[str, int, int]] = {}
@@ -440,13 +424,11 @@ def _parse_cells_fast(sheet: SheetGrid, body: bytes, styles: _Styles,
                       strings: list[str]) -> None:
     """Read all cells of sheetData with one regex pass (the hot path); the row
     attributes were read by ``_sheet_extras``."""
-    formats, bolds, extras = styles.formats, styles.bold, styles.extra
-    n_styles = len(formats)
     rows = sheet.rows
     shared: dict[bytes, tuple[str, int, int]] = {}
     col_cache: dict[bytes, int] = {}
     try:
-        _fast_cells(body, rows, strings, formats, bolds, extras, n_styles, shared, col_cache)
+        _fast_cells(body, rows, strings, styles.styles, shared, col_cache)
     except (ValueError, IndexError) as exc:
         raise _cell_error(exc) from None
 
@@ -479,14 +461,13 @@ def _string_index(raw: bytes, count: int, ref: str) -> int:
 
 
 def _fast_cells(body: bytes, rows: dict[int, dict[int, Cell]], strings: list[str],
-                formats: list[str | None], bolds: list[bool],
-                extras: list[tuple[int, bool, bool] | None], n_styles: int,
-                shared: dict[bytes, tuple[str, int, int]], col_cache: dict[bytes, int]
-                ) -> None:
+                cell_styles: list[ReadStyle], shared: dict[bytes, tuple[str, int, int]],
+                col_cache: dict[bytes, int]) -> None:
     """The hot loop of :func:`_parse_cells_fast`."""
     cur_row_num = -1
     cur_row: dict[int, Cell] = {}
     n_strings = len(strings)
+    n_styles = len(cell_styles)
     for letters, rownum, s_raw, t, rest, inner in _FAST_CELL_RE.findall(
             body, 0, body.rfind(b"</c>") + 4):
         if rest and (b" s=" in rest or b" t=" in rest):  # unusual attribute order
@@ -532,14 +513,8 @@ def _fast_cells(body: bytes, rows: dict[int, dict[int, Cell]], strings: list[str
             if cur_row is None:
                 cur_row = rows[row] = {}
             cur_row_num = row
-        if s_idx < n_styles:
-            extra = extras[s_idx]
-            if extra is None:
-                cur_row[col] = Cell(value, formula, formats[s_idx], bolds[s_idx])
-            else:
-                cur_row[col] = Cell(value, formula, formats[s_idx], bolds[s_idx], *extra)
-        else:
-            cur_row[col] = Cell(value, formula)
+        cur_row[col] = Cell(value, formula, style=cell_styles[s_idx]) if s_idx < n_styles \
+            else Cell(value, formula)
 
 
 def _typed_value(t: bytes, raw: bytes) -> object:
